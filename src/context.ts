@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ArtifactStore } from './artifacts/artifact-store.js';
+import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
+import { AuditLog } from './audit/audit-log.js';
+import { ModelAliasesService } from './registry/model-aliases-service.js';
+import { ModelVersionsService } from './registry/model-versions-service.js';
+import { RegisteredModelsService } from './registry/registered-models-service.js';
+import { openDatabase, type Database } from './store/database.js';
+import { migrateToLatest } from './store/migrate.js';
+import { ExperimentsService } from './tracking/experiments-service.js';
+import { MetricHistoryService } from './tracking/metric-history-service.js';
+import { RunArtifactsService } from './tracking/run-artifacts-service.js';
+import { RunsService } from './tracking/runs-service.js';
+
+export interface AssayOptions {
+  /** Metadata store URI (see parseStoreUri). */
+  store: string;
+  /** Artifact root: a local directory or `file://` URI. */
+  artifacts: string;
+  now?: () => number;
+}
+
+/** Every service of Assay over one store: what the HTTP server, the CLI and tests all use. */
+export interface AssayContext {
+  readonly database: Database;
+  readonly artifactStore: ArtifactStore;
+  readonly experiments: ExperimentsService;
+  readonly runs: RunsService;
+  readonly metricHistory: MetricHistoryService;
+  readonly runArtifacts: RunArtifactsService;
+  readonly auditLog: AuditLog;
+  readonly registeredModels: RegisteredModelsService;
+  readonly modelVersions: ModelVersionsService;
+  readonly modelAliases: ModelAliasesService;
+  close(): Promise<void>;
+}
+
+/** Opens the store, brings its schema up to date, and wires the services. */
+export async function openAssay(options: AssayOptions): Promise<AssayContext> {
+  const database = openDatabase(options.store);
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const now = options.now ?? Date.now;
+  const artifactStore = createArtifactStore(options.artifacts);
+  const experiments = new ExperimentsService(database, now);
+  const runs = new RunsService(database, experiments, now);
+  const auditLog = new AuditLog(database);
+  return {
+    database,
+    artifactStore,
+    experiments,
+    runs,
+    metricHistory: new MetricHistoryService(database),
+    runArtifacts: new RunArtifactsService(runs, artifactStore),
+    auditLog,
+    registeredModels: new RegisteredModelsService(database, auditLog, now),
+    modelVersions: new ModelVersionsService(database, runs, auditLog, now),
+    modelAliases: new ModelAliasesService(database, auditLog, now),
+    close: () => database.close(),
+  };
+}
+
+export function createArtifactStore(uri: string): ArtifactStore {
+  if (uri.startsWith('file://')) return new LocalArtifactStore(fileURLToPath(uri));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
+    throw new Error(`unsupported artifact store '${uri}': use a local directory or a file:// URI`);
+  }
+  return new LocalArtifactStore(path.resolve(uri));
+}

@@ -1,0 +1,261 @@
+import type {
+  DatasetInput,
+  KeyValue,
+  LifecycleStage,
+  Metric,
+  Run,
+  RunInfo,
+  RunStatus,
+} from '../tracking/entities.js';
+import type { Executor } from './executor.js';
+import type { RunsTable } from './schema.js';
+import { RunInputRepository } from './run-input-repository.js';
+
+export interface RunRow {
+  run_uuid: string;
+  experiment_id: number;
+  name: string;
+  user_id: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+}
+
+export interface NewRun {
+  runId: string;
+  experimentId: number;
+  name: string;
+  userId: string;
+  startTime: number;
+  artifactUri: string;
+  tags: readonly KeyValue[];
+}
+
+export interface RunUpdate {
+  status?: RunStatus | undefined;
+  endTime?: number | undefined;
+  name?: string | undefined;
+}
+
+const INFO_COLUMNS = [
+  'run_uuid',
+  'experiment_id',
+  'name',
+  'user_id',
+  'status',
+  'start_time',
+  'end_time',
+  'lifecycle_stage',
+  'artifact_uri',
+] as const;
+
+/** SQL for runs, their params and tags, and assembling whole runs for reads. */
+export class RunRepository {
+  private readonly inputs = new RunInputRepository();
+
+  async insert(db: Executor, run: NewRun): Promise<void> {
+    const row: RunsTable = {
+      run_uuid: run.runId,
+      experiment_id: run.experimentId,
+      name: run.name,
+      user_id: run.userId,
+      status: 'RUNNING',
+      start_time: run.startTime,
+      end_time: null,
+      lifecycle_stage: 'active',
+      artifact_uri: run.artifactUri,
+      deleted_time: null,
+    };
+    await db.insertInto('runs').values(row).execute();
+    if (run.tags.length > 0) {
+      await db
+        .insertInto('tags')
+        .values(run.tags.map((tag) => ({ run_uuid: run.runId, key: tag.key, value: tag.value })))
+        .execute();
+    }
+  }
+
+  async findInfo(db: Executor, runId: string): Promise<RunInfo | undefined> {
+    const row = await db
+      .selectFrom('runs')
+      .select(INFO_COLUMNS)
+      .where('run_uuid', '=', runId)
+      .executeTakeFirst();
+    return row ? toRunInfo(row) : undefined;
+  }
+
+  async update(db: Executor, runId: string, update: RunUpdate): Promise<void> {
+    const set: Partial<RunsTable> = {};
+    if (update.status !== undefined) set.status = update.status;
+    if (update.endTime !== undefined) set.end_time = update.endTime;
+    if (update.name !== undefined) set.name = update.name;
+    if (Object.keys(set).length === 0) return;
+    await db.updateTable('runs').set(set).where('run_uuid', '=', runId).execute();
+  }
+
+  async setLifecycleStage(db: Executor, runId: string, stage: LifecycleStage, now: number): Promise<void> {
+    await db
+      .updateTable('runs')
+      .set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? now : null })
+      .where('run_uuid', '=', runId)
+      .execute();
+  }
+
+  async upsertTags(db: Executor, runId: string, tags: readonly KeyValue[]): Promise<void> {
+    if (tags.length === 0) return;
+    await db
+      .insertInto('tags')
+      .values(tags.map((tag) => ({ run_uuid: runId, key: tag.key, value: tag.value })))
+      .onConflict((oc) =>
+        oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+      )
+      .execute();
+  }
+
+  async deleteTag(db: Executor, runId: string, key: string): Promise<boolean> {
+    const result = await db
+      .deleteFrom('tags')
+      .where('run_uuid', '=', runId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async findTag(db: Executor, runId: string, key: string): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('tags')
+      .select('value')
+      .where('run_uuid', '=', runId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  /** Existing values of the given param keys of one run. */
+  async findParams(db: Executor, runId: string, keys: readonly string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('params')
+      .select(['key', 'value'])
+      .where('run_uuid', '=', runId)
+      .where('key', 'in', [...keys])
+      .execute();
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
+  async insertParams(db: Executor, runId: string, params: readonly KeyValue[]): Promise<void> {
+    if (params.length === 0) return;
+    await db
+      .insertInto('params')
+      .values(params.map((param) => ({ run_uuid: runId, key: param.key, value: param.value })))
+      .onConflict((oc) => oc.columns(['run_uuid', 'key']).doNothing())
+      .execute();
+  }
+
+  /** Whole runs (info, latest metrics, params, tags, dataset inputs), in the order of `runIds`. */
+  async loadRuns(db: Executor, runIds: readonly string[]): Promise<Run[]> {
+    if (runIds.length === 0) return [];
+    const ids = [...runIds];
+    const [infos, metrics, params, tags, inputs] = await Promise.all([
+      db.selectFrom('runs').select(INFO_COLUMNS).where('run_uuid', 'in', ids).execute(),
+      db
+        .selectFrom('latest_metrics')
+        .selectAll()
+        .where('run_uuid', 'in', ids)
+        .orderBy('run_uuid')
+        .orderBy('key')
+        .execute(),
+      db
+        .selectFrom('params')
+        .selectAll()
+        .where('run_uuid', 'in', ids)
+        .orderBy('run_uuid')
+        .orderBy('key')
+        .execute(),
+      db
+        .selectFrom('tags')
+        .selectAll()
+        .where('run_uuid', 'in', ids)
+        .orderBy('run_uuid')
+        .orderBy('key')
+        .execute(),
+      this.inputs.loadForRuns(db, ids),
+    ]);
+    const metricsByRun = groupBy(metrics, (row) => row.run_uuid, toMetric);
+    const paramsByRun = groupBy(
+      params,
+      (row) => row.run_uuid,
+      (row) => ({ key: row.key, value: row.value }),
+    );
+    const tagsByRun = groupBy(
+      tags,
+      (row) => row.run_uuid,
+      (row) => ({ key: row.key, value: row.value }),
+    );
+    const infoById = new Map(infos.map((row) => [row.run_uuid, toRunInfo(row)]));
+    const runs: Run[] = [];
+    for (const id of ids) {
+      const info = infoById.get(id);
+      if (!info) continue;
+      runs.push({
+        info,
+        data: {
+          metrics: metricsByRun.get(id) ?? [],
+          params: paramsByRun.get(id) ?? [],
+          tags: tagsByRun.get(id) ?? [],
+        },
+        inputs: { datasetInputs: inputs.get(id) ?? ([] as DatasetInput[]) },
+      });
+    }
+    return runs;
+  }
+}
+
+export function toRunInfo(row: RunRow): RunInfo {
+  return {
+    runId: row.run_uuid,
+    experimentId: String(row.experiment_id),
+    runName: row.name,
+    userId: row.user_id,
+    status: row.status as RunStatus,
+    startTime: Number(row.start_time),
+    endTime: row.end_time === null ? null : Number(row.end_time),
+    artifactUri: row.artifact_uri,
+    lifecycleStage: row.lifecycle_stage as LifecycleStage,
+  };
+}
+
+export function toMetric(row: {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}): Metric {
+  return {
+    key: row.key,
+    value: row.is_nan ? Number.NaN : Number(row.value),
+    timestamp: Number(row.timestamp),
+    step: Number(row.step),
+  };
+}
+
+function groupBy<Row, Item>(
+  rows: readonly Row[],
+  keyOf: (row: Row) => string,
+  map: (row: Row) => Item,
+): Map<string, Item[]> {
+  const groups = new Map<string, Item[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
+    group.push(map(row));
+  }
+  return groups;
+}

@@ -1,0 +1,164 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types of the metadata store. One schema serves SQLite and PostgreSQL: times are epoch
+ * milliseconds in 64-bit integers, booleans are 0/1 integers, free text is `text`.
+ */
+export interface ExperimentsTable {
+  experiment_id: Generated<number>;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface ExperimentTagsTable {
+  experiment_id: number;
+  key: string;
+  value: string;
+}
+
+export interface RunsTable {
+  run_uuid: string;
+  experiment_id: number;
+  name: string;
+  user_id: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+  deleted_time: number | null;
+}
+
+/** Every metric point ever logged; the primary key makes re-logging an identical point a no-op. */
+export interface MetricsTable {
+  run_uuid: string;
+  key: string;
+  step: number;
+  timestamp: number;
+  /** 0 when `is_nan` is 1: SQLite cannot store NaN. */
+  value: number;
+  is_nan: number;
+}
+
+/** The latest point per (run, key): highest step, then timestamp, then value. What search compares. */
+export type LatestMetricsTable = MetricsTable;
+
+export interface ParamsTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+export interface TagsTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+export interface DatasetsTable {
+  dataset_uuid: string;
+  experiment_id: number;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+export interface InputsTable {
+  input_uuid: string;
+  source_type: string;
+  source_id: string;
+  destination_type: string;
+  destination_id: string;
+}
+
+export interface InputTagsTable {
+  input_uuid: string;
+  name: string;
+  value: string;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+  /** Highest version number ever issued: versions are never reused, even after deletion. */
+  max_version: number;
+}
+
+export interface RegisteredModelTagsTable {
+  name: string;
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+  user_id: string | null;
+  current_stage: string;
+  source: string;
+  storage_location: string | null;
+  run_id: string | null;
+  run_link: string | null;
+  status: string;
+  status_message: string | null;
+}
+
+export interface ModelVersionTagsTable {
+  name: string;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegisteredModelAliasesTable {
+  name: string;
+  alias: string;
+  version: number;
+}
+
+/** Append-only: who moved which alias or stage, when, from what to what. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  occurred_at: number;
+  actor: string;
+  action: string;
+  model_name: string;
+  /** The previous name, on `model.renamed` events. */
+  from_model: string | null;
+  alias: string | null;
+  from_version: number | null;
+  to_version: number | null;
+  from_stage: string | null;
+  to_stage: string | null;
+  reason: string | null;
+}
+
+export interface Schema {
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  params: ParamsTable;
+  tags: TagsTable;
+  datasets: DatasetsTable;
+  inputs: InputsTable;
+  input_tags: InputTagsTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_versions: ModelVersionsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,25 @@
+/** MLflow 2.x's limits on tracking entities; clients split their requests by these. */
+export const LIMITS = {
+  maxEntityKeyLength: 250,
+  maxParamValueLength: 6000,
+  maxTagValueLength: 5000,
+  maxExperimentTagValueLength: 5000,
+  maxMetricsPerBatch: 1000,
+  maxParamsPerBatch: 100,
+  maxTagsPerBatch: 100,
+  maxEntitiesPerBatch: 1000,
+  maxDatasetNameLength: 500,
+  maxDatasetDigestLength: 36,
+  maxDatasetSourceLength: 65535,
+  maxDatasetSchemaLength: 65535,
+  maxDatasetProfileLength: 16777215,
+  maxInputTagKeyLength: 255,
+  maxInputTagValueLength: 500,
+  runsSearchDefaultMaxResults: 1000,
+  runsSearchMaxResults: 50000,
+  experimentsSearchMaxResults: 50000,
+  /** Points per get-history page (MLflow's client asks for 25,000). */
+  metricHistoryMaxResults: 25000,
+  bulkIntervalMaxRuns: 100,
+  bulkIntervalMaxResults: 2500,
+} as const;
