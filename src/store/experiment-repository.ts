@@ -69,6 +69,21 @@ export class ExperimentRepository {
     return row ? (await this.withTags(db, [row]))[0] : undefined;
   }
 
+  /** Just what a new run needs: whether the experiment is active, and where its artifacts go. */
+  async findPlacement(
+    db: Executor,
+    id: number,
+  ): Promise<{ lifecycleStage: LifecycleStage; artifactLocation: string } | undefined> {
+    const row = await db
+      .selectFrom('experiments')
+      .select(['lifecycle_stage', 'artifact_location'])
+      .where('experiment_id', '=', id)
+      .executeTakeFirst();
+    return row
+      ? { lifecycleStage: row.lifecycle_stage as LifecycleStage, artifactLocation: row.artifact_location }
+      : undefined;
+  }
+
   async findByName(db: Executor, name: string): Promise<Experiment | undefined> {
     const row = await db.selectFrom('experiments').selectAll().where('name', '=', name).executeTakeFirst();
     return row ? (await this.withTags(db, [row]))[0] : undefined;

@@ -145,13 +145,15 @@ export class RunRepository {
     return new Map(rows.map((row) => [row.key, row.value]));
   }
 
-  async insertParams(db: Executor, runId: string, params: readonly KeyValue[]): Promise<void> {
-    if (params.length === 0) return;
-    await db
+  /** Inserts params whose keys the run does not have yet; returns how many were new. */
+  async insertParams(db: Executor, runId: string, params: readonly KeyValue[]): Promise<number> {
+    if (params.length === 0) return 0;
+    const result = await db
       .insertInto('params')
       .values(params.map((param) => ({ run_uuid: runId, key: param.key, value: param.value })))
       .onConflict((oc) => oc.columns(['run_uuid', 'key']).doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 
   /** Whole runs (info, latest metrics, params, tags, dataset inputs), in the order of `runIds`. */

@@ -1,4 +1,5 @@
 import type { Database } from '../store/database.js';
+import type { Executor } from '../store/executor.js';
 import { isUniqueViolation } from '../store/db-errors.js';
 import { ExperimentRepository } from '../store/experiment-repository.js';
 import {
@@ -67,6 +68,19 @@ export class ExperimentsService {
     const experiment = id === undefined ? undefined : await this.repository.findById(this.database.db, id);
     if (!experiment) throw new NotFoundError(`No Experiment with id=${experimentId} exists`);
     return experiment;
+  }
+
+  /** Inside a write: the active experiment's artifact location, for placing a new run. */
+  async activePlacement(db: Executor, experimentId: string): Promise<string> {
+    const id = parseExperimentId(experimentId);
+    const placement = id === undefined ? undefined : await this.repository.findPlacement(db, id);
+    if (!placement) throw new NotFoundError(`No Experiment with id=${experimentId} exists`);
+    if (placement.lifecycleStage !== 'active') {
+      throw new InvalidParameterError(
+        `The experiment ${experimentId} must be in the 'active' state. Current state is ${placement.lifecycleStage}.`,
+      );
+    }
+    return placement.artifactLocation;
   }
 
   async getByName(name: string): Promise<Experiment> {

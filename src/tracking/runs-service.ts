@@ -80,25 +80,26 @@ export class RunsService {
     const name = input.runName || tagName || generateRunName();
     const withoutEmptyName = tags.filter((tag) => tag.key !== RUN_NAME_TAG);
     const finalTags = dedupeByKey([...withoutEmptyName, { key: RUN_NAME_TAG, value: name }]);
-    const experiment = await this.experiments.getActive(experimentId);
     const runId = randomUUID().replace(/-/g, '');
     const startTime = input.startTime ?? this.now();
-    const artifactUri = appendToUriPath(experiment.artifactLocation, runId, 'artifacts');
-    await this.database.write((trx) =>
-      this.runs.insert(trx, {
+    const artifactUri = await this.database.write(async (trx) => {
+      const location = await this.experiments.activePlacement(trx, experimentId);
+      const uri = appendToUriPath(location, runId, 'artifacts');
+      await this.runs.insert(trx, {
         runId,
-        experimentId: Number(experiment.experimentId),
+        experimentId: Number(experimentId),
         name,
         userId: input.userId ?? '',
         startTime,
-        artifactUri,
+        artifactUri: uri,
         tags: finalTags,
-      }),
-    );
+      });
+      return uri;
+    });
     return {
       info: {
         runId,
-        experimentId: experiment.experimentId,
+        experimentId: String(Number(experimentId)),
         runName: name,
         userId: input.userId ?? '',
         status: 'RUNNING',
@@ -196,29 +197,28 @@ export class RunsService {
     await this.database.write(async (trx) => {
       await this.getActiveInfo(trx, runId);
       if (params.length > 0) {
-        const existing = await this.runs.findParams(
-          trx,
-          runId,
-          params.map((param) => param.key),
-        );
-        const changed = params.filter(
-          (param) => existing.has(param.key) && existing.get(param.key) !== param.value,
-        );
-        if (changed.length > 0) {
-          const details = changed.map((param) => ({
-            key: param.key,
-            old_value: existing.get(param.key),
-            new_value: param.value,
-          }));
-          throw new InvalidParameterError(
-            `Changing param values is not allowed. Params were already logged='${pythonRepr(details)}' for run ID='${runId}'.`,
+        // Insert first: new keys (the usual case) cost one statement. Only when some keys were
+        // already there are their values read, to tell re-logging (fine) from changing (refused,
+        // and the whole batch rolls back with the error).
+        const inserted = await this.runs.insertParams(trx, runId, params);
+        if (inserted < params.length) {
+          const existing = await this.runs.findParams(
+            trx,
+            runId,
+            params.map((param) => param.key),
           );
+          const changed = params.filter((param) => existing.get(param.key) !== param.value);
+          if (changed.length > 0) {
+            const details = changed.map((param) => ({
+              key: param.key,
+              old_value: existing.get(param.key),
+              new_value: param.value,
+            }));
+            throw new InvalidParameterError(
+              `Changing param values is not allowed. Params were already logged='${pythonRepr(details)}' for run ID='${runId}'.`,
+            );
+          }
         }
-        await this.runs.insertParams(
-          trx,
-          runId,
-          params.filter((param) => !existing.has(param.key)),
-        );
       }
       if (metrics.length > 0) await this.metrics.insertPoints(trx, runId, metrics);
       if (tags.length > 0) await this.writeTags(trx, runId, dedupeByKey(tags));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const TRANSCRIPTS_DIR = path.resolve(import.meta.dirname, '../../../shared/mlflow-transcripts');
+export const TRANSCRIPTS_DIR = path.resolve(import.meta.dirname, '../fixtures/mlflow-transcripts');
 
 export interface Exchange {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
