@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Metric } from '../tracking/entities.js';
 import type { Executor } from './executor.js';
-import type { MetricsTable } from './schema.js';
+import type { LatestMetricsTable, MetricsTable } from './schema.js';
 import { toMetric } from './run-repository.js';
 
 /** Rows per INSERT: far below both databases' bind-parameter limits (SQLite 32766, PostgreSQL 65535). */
@@ -23,7 +23,12 @@ export interface HistoryPage {
 /** SQL for metric points and each run's latest value per key. */
 export class MetricRepository {
   /** Appends points; a point identical to a stored one (all fields) is skipped, as in MLflow. */
-  async insertPoints(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
+  async insertPoints(
+    db: Executor,
+    runId: string,
+    experimentId: number,
+    metrics: readonly Metric[],
+  ): Promise<void> {
     for (let start = 0; start < metrics.length; start += INSERT_CHUNK) {
       const rows = metrics.slice(start, start + INSERT_CHUNK).map((metric) => toRow(runId, metric));
       await db
@@ -32,7 +37,7 @@ export class MetricRepository {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    await this.raiseLatest(db, runId, metrics);
+    await this.raiseLatest(db, runId, experimentId, metrics);
   }
 
   /**
@@ -40,10 +45,15 @@ export class MetricRepository {
    * shows and what search compares. One row per key per statement: PostgreSQL refuses to update a
    * row twice in one INSERT ... ON CONFLICT.
    */
-  private async raiseLatest(db: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
-    const latest = new Map<string, MetricsTable>();
+  private async raiseLatest(
+    db: Executor,
+    runId: string,
+    experimentId: number,
+    metrics: readonly Metric[],
+  ): Promise<void> {
+    const latest = new Map<string, LatestMetricsTable>();
     for (const metric of metrics) {
-      const row = toRow(runId, metric);
+      const row = { ...toRow(runId, metric), experiment_id: experimentId };
       const current = latest.get(metric.key);
       if (!current || compareTuple(row, current) > 0) latest.set(metric.key, row);
     }

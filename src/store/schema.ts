@@ -43,8 +43,14 @@ export interface MetricsTable {
   is_nan: number;
 }
 
-/** The latest point per (run, key): highest step, then timestamp, then value. What search compares. */
-export type LatestMetricsTable = MetricsTable;
+/**
+ * The latest point per (run, key): highest step, then timestamp, then value. What search compares
+ * and orders by; it carries the run's experiment (runs never move) so that one experiment's values
+ * of a key can be walked in order through one index.
+ */
+export interface LatestMetricsTable extends MetricsTable {
+  experiment_id: number;
+}
 
 export interface ParamsTable {
   run_uuid: string;

@@ -146,8 +146,8 @@ export class RunsService {
   async logMetric(runId: string, metric: Metric): Promise<void> {
     validateMetric(metric.key, metric.value, metric.timestamp, metric.step);
     await this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
-      await this.metrics.insertPoints(trx, runId, [metric]);
+      const info = await this.getActiveInfo(trx, runId);
+      await this.metrics.insertPoints(trx, runId, Number(info.experimentId), [metric]);
     });
   }
 
@@ -195,7 +195,7 @@ export class RunsService {
     assertUniqueParamKeys(params);
 
     await this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
+      const info = await this.getActiveInfo(trx, runId);
       if (params.length > 0) {
         // Insert first: new keys (the usual case) cost one statement. Only when some keys were
         // already there are their values read, to tell re-logging (fine) from changing (refused,
@@ -220,7 +220,7 @@ export class RunsService {
           }
         }
       }
-      if (metrics.length > 0) await this.metrics.insertPoints(trx, runId, metrics);
+      if (metrics.length > 0) await this.metrics.insertPoints(trx, runId, Number(info.experimentId), metrics);
       if (tags.length > 0) await this.writeTags(trx, runId, dedupeByKey(tags));
     });
   }

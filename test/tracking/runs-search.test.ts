@@ -152,6 +152,66 @@ describeEachStore(
       ]);
     });
 
+    it('walks a required metric in order: ties by start time then run id, bounded ranges, paging', async () => {
+      const experiment = (await mlflow().post('experiments/create', { name: 'search-ties' })).body
+        .experiment_id;
+      const values = [0.7, 0.9, 0.7, 0.3, 'NaN', 0.7, 0.95];
+      const starts = [0, 1, 2, 3, 4, 0, 6];
+      for (const [index, value] of values.entries()) {
+        const runId = (
+          await mlflow().post('runs/create', {
+            experiment_id: experiment,
+            run_name: `t${index}`,
+            start_time: starts[index],
+          })
+        ).body.run.info.run_id;
+        await mlflow().post('runs/log-metric', { run_id: runId, key: 'acc', value, timestamp: 1 });
+      }
+      const search = async (body: Record<string, unknown>) =>
+        (await mlflow().post('runs/search', { experiment_ids: [experiment], ...body })).body;
+      const all = await search({ filter: 'metrics.acc > 0.5', order_by: ['metrics.acc DESC'] });
+      const byName = new Map(
+        all.runs.map((run: { info: { run_name: string; run_id: string } }) => [
+          run.info.run_name,
+          run.info.run_id,
+        ]),
+      );
+      // 0.7 three times: t2 (start 2) first, then t0 and t5 (both start 0) by run id.
+      const tied = ['t0', 't5'].sort((a, b) =>
+        (byName.get(a) as string) < (byName.get(b) as string) ? -1 : 1,
+      );
+      expect(all.runs.map((run: { info: { run_name: string } }) => run.info.run_name)).toEqual([
+        't6',
+        't1',
+        't2',
+        ...tied,
+      ]);
+      const range = await search({
+        filter: 'metrics.acc >= 0.7 and metrics.acc < 0.95',
+        order_by: ['metrics.acc ASC'],
+      });
+      expect(range.runs.map((run: { info: { run_name: string } }) => run.info.run_name)).toEqual([
+        't2',
+        ...tied,
+        't1',
+      ]);
+      const first = await search({
+        filter: 'metrics.acc > 0',
+        order_by: ['metrics.acc DESC'],
+        max_results: 4,
+      });
+      const second = await search({
+        filter: 'metrics.acc > 0',
+        order_by: ['metrics.acc DESC'],
+        max_results: 4,
+        page_token: first.next_page_token,
+      });
+      const paged = [...first.runs, ...second.runs].map(
+        (run: { info: { run_name: string } }) => run.info.run_name,
+      );
+      expect(paged).toEqual(['t6', 't1', 't2', ...tied, 't3']);
+    });
+
     it('orders by params, tags and attributes with missing values last, several keys', async () => {
       expect(await names({ order_by: ['params.opt ASC'] })).toEqual(['r3', 'r2', 'r1', 'r0', 'r4']);
       expect(await names({ order_by: ['params.opt DESC'] })).toEqual(['r0', 'r2', 'r1', 'r3', 'r4']);

@@ -49,29 +49,36 @@ export function initialSchema(dialect: Dialect): Migration {
         .columns(['experiment_id', 'lifecycle_stage', 'start_time'])
         .execute();
 
-      for (const table of ['metrics', 'latest_metrics'] as const) {
-        type MetricColumn = 'run_uuid' | 'key' | 'step' | 'timestamp' | 'value' | 'is_nan';
-        const primaryKey: MetricColumn[] =
-          table === 'metrics'
-            ? ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan']
-            : ['run_uuid', 'key'];
-        await db.schema
-          .createTable(table)
-          .addColumn('run_uuid', 'text', (c) => c.notNull())
-          .addColumn('key', 'text', (c) => c.notNull())
-          .addColumn('step', 'bigint', (c) => c.notNull())
-          .addColumn('timestamp', 'bigint', (c) => c.notNull())
-          .addColumn('value', 'double precision', (c) => c.notNull())
-          .addColumn('is_nan', 'integer', (c) => c.notNull())
-          .addPrimaryKeyConstraint(`${table}_pk`, primaryKey)
-          .modifyEnd(clustered)
-          .execute();
-      }
-      // Search compares and orders by a metric's latest value across runs.
       await db.schema
-        .createIndex('latest_metrics_key_value_idx')
+        .createTable('metrics')
+        .addColumn('run_uuid', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('step', 'bigint', (c) => c.notNull())
+        .addColumn('timestamp', 'bigint', (c) => c.notNull())
+        .addColumn('value', 'double precision', (c) => c.notNull())
+        .addColumn('is_nan', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('metrics_pk', ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'])
+        .modifyEnd(clustered)
+        .execute();
+
+      await db.schema
+        .createTable('latest_metrics')
+        .addColumn('run_uuid', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('step', 'bigint', (c) => c.notNull())
+        .addColumn('timestamp', 'bigint', (c) => c.notNull())
+        .addColumn('value', 'double precision', (c) => c.notNull())
+        .addColumn('is_nan', 'integer', (c) => c.notNull())
+        .addColumn('experiment_id', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('latest_metrics_pk', ['run_uuid', 'key'])
+        .modifyEnd(clustered)
+        .execute();
+      // Search filters and orders one experiment's runs by a metric's latest value: this index
+      // yields them in value order, so a page of the best runs is read without sorting them all.
+      await db.schema
+        .createIndex('latest_metrics_experiment_key_value_idx')
         .on('latest_metrics')
-        .columns(['key', 'value'])
+        .columns(['experiment_id', 'key', 'value'])
         .execute();
 
       for (const table of ['params', 'tags'] as const) {
