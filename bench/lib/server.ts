@@ -16,14 +16,19 @@ export async function startBenchServer(store: string, artifacts: string): Promis
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(ROOT, 'bin/assay.js'), 'server', '--port', '0', '--store', store, '--artifacts', artifacts],
-    { env: { ...process.env, ASSAY_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    { env: { ...process.env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
+      if (match?.[1]) {
+        // From here on the server's request log is drained, not kept.
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        resolve(match[1]);
+      }
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
   });

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Executor } from './executor.js';
 import { GroupCommit } from './group-commit.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { Schema } from './schema.js';
 import { CachingSqliteDialect } from './sqlite-dialect.js';
 import { parseStoreUri } from './store-uri.js';
@@ -36,9 +37,29 @@ export function openDatabase(uri: string): Database {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
+    // Search and latest-value upserts touch index pages all over the file: keep up to 64 MiB of
+    // them in SQLite's page cache rather than re-reading them (2 MiB by default).
+    sqlite.pragma('cache_size = -65536');
     const db = new Kysely<Schema>({ dialect: new CachingSqliteDialect(sqlite) });
-    const groupCommit = new GroupCommit(db);
-    return { db, dialect: 'sqlite', write: (work) => groupCommit.run(work), close: () => db.destroy() };
+    if (location.file === ':memory:') {
+      const groupCommit = new GroupCommit(db, () => {});
+      return { db, dialect: 'sqlite', write: (work) => groupCommit.run(work), close: () => db.destroy() };
+    }
+    // Checkpoints happen in a worker thread, never inside a request's COMMIT.
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.pragma('journal_size_limit = 67108864');
+    const checkpointer = new SqliteCheckpointer(location.file);
+    const groupCommit = new GroupCommit(db, () => checkpointer.noteWrite());
+    return {
+      db,
+      dialect: 'sqlite',
+      write: (work) => groupCommit.run(work),
+      close: async () => {
+        await checkpointer.close();
+        // Closing the last connection checkpoints what is left in the WAL.
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: location.connectionString,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { Executor } from './executor.js';
 
@@ -8,6 +8,10 @@ interface PendingWrite {
   readonly reject: (error: unknown) => void;
 }
 
+const SAVEPOINT = CompiledQuery.raw('savepoint group_write');
+const RELEASE = CompiledQuery.raw('release savepoint group_write');
+const ROLLBACK = CompiledQuery.raw('rollback to savepoint group_write');
+
 /** Writes per shared transaction: enough to amortise a commit, few enough to keep reads waiting briefly. */
 const MAX_GROUP = 64;
 
@@ -16,24 +20,32 @@ const MAX_GROUP = 64;
  * thousand pages, a checkpoint with fsync), so under concurrent load most of a small write's cost is
  * its commit. Writes that arrive while a transaction is running are queued and then run together in
  * the next one, each inside its own SAVEPOINT: a write that fails rolls back alone and rejects, the
- * others commit. Every write is acknowledged only after the COMMIT that made it durable; nothing
- * is delayed when the server is idle (a lone write runs at once, in a group of one).
+ * others commit. Every write is acknowledged only after the COMMIT that made it durable. A lone
+ * write waits one event-loop turn (microseconds) before it starts.
  */
 export class GroupCommit {
   private readonly queue: PendingWrite[] = [];
   private draining = false;
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly onCommit: () => void,
+  ) {}
 
   run<T>(work: (trx: Executor) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // better-sqlite3 is synchronous: a group runs to its COMMIT within one turn of the event
+        // loop, so no other request could join it. Yielding once lets requests already waiting on
+        // their sockets reach their own write first and share this commit.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, MAX_GROUP);
@@ -49,14 +61,14 @@ export class GroupCommit {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const write of group) {
-          await sql`savepoint group_write`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           try {
             const value = await write.work(trx);
-            await sql`release savepoint group_write`.execute(trx);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await sql`rollback to savepoint group_write`.execute(trx);
-            await sql`release savepoint group_write`.execute(trx);
+            await trx.executeQuery(ROLLBACK);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: false, value: error });
           }
         }
@@ -66,6 +78,7 @@ export class GroupCommit {
       for (const write of group) write.reject(error);
       return;
     }
+    this.onCommit();
     group.forEach((write, index) => {
       const outcome = outcomes[index] as { ok: boolean; value: unknown };
       if (outcome.ok) write.resolve(outcome.value);

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Metric } from '../tracking/entities.js';
+import type { Dialect } from './database.js';
 import type { Executor } from './executor.js';
 import type { LatestMetricsTable, MetricsTable } from './schema.js';
 import { toMetric } from './run-repository.js';
@@ -20,8 +21,15 @@ export interface HistoryPage {
   next: HistoryCursor | null;
 }
 
+/** Distinct statement texts kept for bulk inserts (one per row count seen lately). */
+const INSERT_TEXT_CACHE = 16;
+
 /** SQL for metric points and each run's latest value per key. */
 export class MetricRepository {
+  private readonly insertTexts = new Map<number, string>();
+
+  constructor(private readonly dialect: Dialect) {}
+
   /** Appends points; a point identical to a stored one (all fields) is skipped, as in MLflow. */
   async insertPoints(
     db: Executor,
@@ -30,12 +38,22 @@ export class MetricRepository {
     metrics: readonly Metric[],
   ): Promise<void> {
     for (let start = 0; start < metrics.length; start += INSERT_CHUNK) {
-      const rows = metrics.slice(start, start + INSERT_CHUNK).map((metric) => toRow(runId, metric));
-      await db
-        .insertInto('metrics')
-        .values(rows)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      const chunk = metrics.slice(start, start + INSERT_CHUNK);
+      const parameters: unknown[] = [];
+      for (const metric of chunk) {
+        const isNan = Number.isNaN(metric.value);
+        parameters.push(
+          runId,
+          metric.key,
+          metric.step,
+          metric.timestamp,
+          isNan ? 0 : metric.value,
+          isNan ? 1 : 0,
+        );
+      }
+      // Hand-written rather than built: a log-batch is up to 1,000 rows, and building 6,000 value
+      // nodes through the query builder for every batch was a seventh of the server's CPU time.
+      await db.executeQuery(CompiledQuery.raw(this.insertText(chunk.length), parameters));
     }
     await this.raiseLatest(db, runId, experimentId, metrics);
   }
@@ -51,16 +69,19 @@ export class MetricRepository {
     experimentId: number,
     metrics: readonly Metric[],
   ): Promise<void> {
-    const latest = new Map<string, LatestMetricsTable>();
+    const latest = new Map<string, Metric>();
     for (const metric of metrics) {
-      const row = { ...toRow(runId, metric), experiment_id: experimentId };
       const current = latest.get(metric.key);
-      if (!current || compareTuple(row, current) > 0) latest.set(metric.key, row);
+      if (!current || isLater(metric, current)) latest.set(metric.key, metric);
     }
     if (latest.size === 0) return;
+    const rows: LatestMetricsTable[] = [...latest.values()].map((metric) => ({
+      ...toRow(runId, metric),
+      experiment_id: experimentId,
+    }));
     await db
       .insertInto('latest_metrics')
-      .values([...latest.values()])
+      .values(rows)
       .onConflict((oc) =>
         oc
           .columns(['run_uuid', 'key'])
@@ -75,6 +96,27 @@ export class MetricRepository {
           ),
       )
       .execute();
+  }
+
+  private insertText(rows: number): string {
+    let text = this.insertTexts.get(rows);
+    if (text === undefined) {
+      const tuples: string[] = [];
+      for (let row = 0; row < rows; row += 1) {
+        if (this.dialect === 'postgres') {
+          const first = row * 6 + 1;
+          tuples.push(
+            `($${first}, $${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5})`,
+          );
+        } else {
+          tuples.push('(?, ?, ?, ?, ?, ?)');
+        }
+      }
+      text = `insert into metrics (run_uuid, key, step, timestamp, value, is_nan) values ${tuples.join(', ')} on conflict do nothing`;
+      if (this.insertTexts.size >= INSERT_TEXT_CACHE) this.insertTexts.clear();
+      this.insertTexts.set(rows, text);
+    }
+    return text;
   }
 
   /** One page of a metric's history in (step, timestamp, value) order, starting after `after`. */
@@ -168,8 +210,11 @@ function toRow(runId: string, metric: Metric): MetricsTable {
   };
 }
 
-function compareTuple(a: MetricsTable, b: MetricsTable): number {
-  return (
-    a.step - b.step || a.timestamp - b.timestamp || (a.value === b.value ? 0 : a.value > b.value ? 1 : -1)
-  );
+/** MLflow's order of a key's points: by step, then timestamp, then value (NaN counts as 0). */
+function isLater(a: Metric, b: Metric): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  const aValue = Number.isNaN(a.value) ? 0 : a.value;
+  const bValue = Number.isNaN(b.value) ? 0 : b.value;
+  return aValue > bValue;
 }

@@ -77,6 +77,21 @@ export class RunRepository {
     }
   }
 
+  /** What every write to a run checks first: that it exists and is active. */
+  async findState(
+    db: Executor,
+    runId: string,
+  ): Promise<{ lifecycleStage: LifecycleStage; experimentId: number } | undefined> {
+    const row = await db
+      .selectFrom('runs')
+      .select(['lifecycle_stage', 'experiment_id'])
+      .where('run_uuid', '=', runId)
+      .executeTakeFirst();
+    return row
+      ? { lifecycleStage: row.lifecycle_stage as LifecycleStage, experimentId: Number(row.experiment_id) }
+      : undefined;
+  }
+
   async findInfo(db: Executor, runId: string): Promise<RunInfo | undefined> {
     const row = await db
       .selectFrom('runs')

@@ -20,9 +20,11 @@ export interface BulkIntervalInput {
 
 /** Reads of metric histories: paged per run, or sampled across runs for charts. */
 export class MetricHistoryService {
-  private readonly metrics = new MetricRepository();
+  private readonly metrics: MetricRepository;
 
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: Database) {
+    this.metrics = new MetricRepository(database.dialect);
+  }
 
   /**
    * One page of a metric's history in (step, timestamp) order. Pages are keyed by the last point

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidParameterError, NotFoundError } from '../errors/assay-error.js';
 import { invalidParameterMessage } from '../errors/request-messages.js';
 import type { Database } from '../store/database.js';
@@ -15,10 +14,17 @@ import type { DatasetInput, KeyValue, Metric, Page, Run, RunInfo, RunStatus, Vie
 import type { ExperimentsService } from './experiments-service.js';
 import { parseExperimentId } from './experiments-service.js';
 import { LIMITS } from './limits.js';
+import { newRunId } from './run-id.js';
 import { generateRunName } from './run-names.js';
 import { validateDatasetInput } from './dataset-input-validation.js';
 import { stagesForView } from './view-type.js';
-import { validateMetric, validateParam, validateRunId, validateRunTag } from './validation.js';
+import {
+  validateMetric,
+  validateMetrics,
+  validateParam,
+  validateRunId,
+  validateRunTag,
+} from './validation.js';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
 const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
@@ -55,7 +61,7 @@ export interface SearchRunsInput {
 /** Runs: creation, logging and lifecycle with MLflow's rules; reads of whole runs. */
 export class RunsService {
   private readonly runs = new RunRepository();
-  private readonly metrics = new MetricRepository();
+  private readonly metrics: MetricRepository;
   private readonly inputs = new RunInputRepository();
   private readonly searchRepository: RunSearchRepository;
 
@@ -65,6 +71,7 @@ export class RunsService {
     private readonly now: () => number = Date.now,
   ) {
     this.searchRepository = new RunSearchRepository(database.dialect);
+    this.metrics = new MetricRepository(database.dialect);
   }
 
   async create(input: CreateRunInput): Promise<Run> {
@@ -80,7 +87,7 @@ export class RunsService {
     const name = input.runName || tagName || generateRunName();
     const withoutEmptyName = tags.filter((tag) => tag.key !== RUN_NAME_TAG);
     const finalTags = dedupeByKey([...withoutEmptyName, { key: RUN_NAME_TAG, value: name }]);
-    const runId = randomUUID().replace(/-/g, '');
+    const runId = newRunId(this.now());
     const startTime = input.startTime ?? this.now();
     const artifactUri = await this.database.write(async (trx) => {
       const location = await this.experiments.activePlacement(trx, experimentId);
@@ -127,7 +134,7 @@ export class RunsService {
 
   async update(runId: string, input: UpdateRunInput): Promise<RunInfo> {
     return this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
+      await this.requireActive(trx, runId);
       const name = input.runName ? input.runName : undefined;
       await this.runs.update(trx, runId, { status: input.status, endTime: input.endTime, name });
       if (name !== undefined) await this.runs.upsertTags(trx, runId, [{ key: RUN_NAME_TAG, value: name }]);
@@ -146,15 +153,15 @@ export class RunsService {
   async logMetric(runId: string, metric: Metric): Promise<void> {
     validateMetric(metric.key, metric.value, metric.timestamp, metric.step);
     await this.database.write(async (trx) => {
-      const info = await this.getActiveInfo(trx, runId);
-      await this.metrics.insertPoints(trx, runId, Number(info.experimentId), [metric]);
+      const info = await this.requireActive(trx, runId);
+      await this.metrics.insertPoints(trx, runId, info.experimentId, [metric]);
     });
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {
     validateParam(param.key, param.value);
     await this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
+      await this.requireActive(trx, runId);
       const existing = (await this.runs.findParams(trx, runId, [param.key])).get(param.key);
       if (existing !== undefined && existing !== param.value) {
         throw new InvalidParameterError(
@@ -168,14 +175,14 @@ export class RunsService {
   async setTag(runId: string, tag: KeyValue): Promise<void> {
     validateRunTag(tag.key, tag.value);
     await this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
+      await this.requireActive(trx, runId);
       await this.writeTags(trx, runId, [tag]);
     });
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
     await this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
+      await this.requireActive(trx, runId);
       if (!(await this.runs.deleteTag(trx, runId, key))) {
         throw new NotFoundError(`No tag with name: ${key} in run with id ${runId}`);
       }
@@ -188,14 +195,14 @@ export class RunsService {
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
     validateRunId(runId);
-    for (const metric of metrics) validateMetric(metric.key, metric.value, metric.timestamp, metric.step);
+    validateMetrics(metrics);
     for (const param of params) validateParam(param.key, param.value);
     for (const tag of tags) validateRunTag(tag.key, tag.value);
     assertBatchLimits(metrics.length, params.length, tags.length);
     assertUniqueParamKeys(params);
 
     await this.database.write(async (trx) => {
-      const info = await this.getActiveInfo(trx, runId);
+      const info = await this.requireActive(trx, runId);
       if (params.length > 0) {
         // Insert first: new keys (the usual case) cost one statement. Only when some keys were
         // already there are their values read, to tell re-logging (fine) from changing (refused,
@@ -220,7 +227,7 @@ export class RunsService {
           }
         }
       }
-      if (metrics.length > 0) await this.metrics.insertPoints(trx, runId, Number(info.experimentId), metrics);
+      if (metrics.length > 0) await this.metrics.insertPoints(trx, runId, info.experimentId, metrics);
       if (tags.length > 0) await this.writeTags(trx, runId, dedupeByKey(tags));
     });
   }
@@ -234,8 +241,8 @@ export class RunsService {
       if (!unique.has(key)) unique.set(key, input);
     }
     await this.database.write(async (trx) => {
-      const info = await this.getActiveInfo(trx, runId);
-      await this.inputs.logInputs(trx, runId, Number(info.experimentId), [...unique.values()]);
+      const info = await this.requireActive(trx, runId);
+      await this.inputs.logInputs(trx, runId, info.experimentId, [...unique.values()]);
     });
   }
 
@@ -259,7 +266,7 @@ export class RunsService {
       );
     }
     await this.database.write(async (trx) => {
-      await this.getActiveInfo(trx, runId);
+      await this.requireActive(trx, runId);
       const previous = await this.runs.findTag(trx, runId, LOG_MODEL_HISTORY_TAG);
       let history: unknown[] = [];
       if (previous) {
@@ -305,15 +312,16 @@ export class RunsService {
     };
   }
 
-  /** The run, which must exist and be active, read inside `db` (usually a transaction). */
-  async getActiveInfo(db: Executor, runId: string): Promise<RunInfo> {
-    const info = await this.getInfo(runId, db);
-    if (info.lifecycleStage !== 'active') {
+  /** Checks, inside `db` (usually a write), that the run exists and is active; returns its experiment. */
+  async requireActive(db: Executor, runId: string): Promise<{ experimentId: number }> {
+    const state = await this.runs.findState(db, runId);
+    if (!state) throw runNotFound(runId);
+    if (state.lifecycleStage !== 'active') {
       throw new InvalidParameterError(
-        `The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`,
+        `The run ${runId} must be in the 'active' state. Current state is ${state.lifecycleStage}.`,
       );
     }
-    return info;
+    return { experimentId: state.experimentId };
   }
 
   /** Upserts tags; a non-empty `mlflow.runName` also renames the run, as in MLflow. */

@@ -55,6 +55,10 @@ export function validateExperimentTag(key: string, value: string): void {
 export function validateMetric(key: string, value: number, timestamp: number, step: number): void {
   validateKeyName('metric', key);
   validateLength('Metric name', key, LIMITS.maxEntityKeyLength);
+  validatePointNumbers(key, value, timestamp, step);
+}
+
+function validatePointNumbers(key: string, value: number, timestamp: number, step: number): void {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new InvalidParameterError(
       `Got invalid timestamp ${timestamp} for metric '${key}' (value=${pythonFloat(value)}). Timestamp must be a nonnegative long (64-bit integer) `,
@@ -64,6 +68,21 @@ export function validateMetric(key: string, value: number, timestamp: number, st
     throw new InvalidParameterError(
       `Got invalid step ${step} for metric '${key}' (value=${pythonFloat(value)}). Step must be a valid long (64-bit integer).`,
     );
+  }
+}
+
+/** Validates a batch of points, checking each distinct key's name once (batches repeat a few keys). */
+export function validateMetrics(
+  metrics: readonly { key: string; value: number; timestamp: number; step: number }[],
+): void {
+  const checkedKeys = new Set<string>();
+  for (const metric of metrics) {
+    if (!checkedKeys.has(metric.key)) {
+      validateKeyName('metric', metric.key);
+      validateLength('Metric name', metric.key, LIMITS.maxEntityKeyLength);
+      checkedKeys.add(metric.key);
+    }
+    validatePointNumbers(metric.key, metric.value, metric.timestamp, metric.step);
   }
 }
 

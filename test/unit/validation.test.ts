@@ -56,3 +56,15 @@ describe('artifact URIs', () => {
     expect(appendToUriPath('http://h/x?token=1', 'abc')).toBe('http://h/x/abc?token=1');
   });
 });
+
+describe('run ids', () => {
+  it('are 32 lowercase hex characters, ordered by creation time, and unique', async () => {
+    const { newRunId } = await import('../../src/tracking/run-id.js');
+    const early = newRunId(1_700_000_000_000);
+    const late = newRunId(1_700_000_000_001);
+    expect(early).toMatch(/^[0-9a-f]{32}$/);
+    expect(early < late).toBe(true);
+    const many = new Set(Array.from({ length: 10_000 }, () => newRunId(1_700_000_000_000)));
+    expect(many.size).toBe(10_000);
+  });
+});
