@@ -23,6 +23,8 @@ import {
 const QUICK = process.env.ASSAY_BENCH_QUICK === '1';
 const POSTGRES_URL = process.env.ASSAY_BENCH_POSTGRES_URL ?? '';
 const CLIENTS = 8;
+/** Run creation is two small requests per run: more clients keep the server's one core busy. */
+const RUN_CLIENTS = 16;
 
 const lines: string[] = [];
 const report = (line: string): void => {
@@ -36,7 +38,7 @@ async function withServer<T>(
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-bench-'));
   const server = await startBenchServer(store.replace('{dir}', dir), path.join(dir, 'artifacts'));
-  const client = new JsonClient(server.url, CLIENTS);
+  const client = new JsonClient(server.url, RUN_CLIENTS);
   try {
     return await body(server, client);
   } finally {
@@ -59,9 +61,12 @@ async function sqliteSuite(): Promise<void> {
     );
 
     const search10k = await createExperiment(client, 'search-10k');
-    const created = await createRuns(client, search10k, QUICK ? 2000 : 10_000, CLIENTS);
+    const phases: string[] = [`start ${idleBefore.toFixed(0)}`];
+    phases.push(`after log-batch ${server.rssMb().toFixed(0)}`);
+    const created = await createRuns(client, search10k, QUICK ? 2000 : 10_000, RUN_CLIENTS);
+    phases.push(`after ${fmt(created.runs)} runs ${server.rssMb().toFixed(0)}`);
     report(
-      `| create run + log-batch (10 params, 10 metrics, 5 tags), ${CLIENTS} clients | ${fmt(created.runsPerSecond)} runs/s (${fmt(created.runs)} runs in ${created.seconds.toFixed(1)} s) | >= 1,500 runs/s |`,
+      `| create run + log-batch (10 params, 10 metrics, 5 tags), ${RUN_CLIENTS} clients | ${fmt(created.runsPerSecond)} runs/s (${fmt(created.runs)} runs in ${created.seconds.toFixed(1)} s) | >= 1,500 runs/s |`,
     );
 
     const small = await searchLatency(client, search10k, QUICK ? 50 : 300);
@@ -70,7 +75,8 @@ async function sqliteSuite(): Promise<void> {
     );
 
     const search100k = await createExperiment(client, 'search-100k');
-    const big = await createRuns(client, search100k, QUICK ? 10_000 : 100_000, CLIENTS);
+    const big = await createRuns(client, search100k, QUICK ? 10_000 : 100_000, RUN_CLIENTS);
+    phases.push(`after ${fmt(big.runs)} more runs ${server.rssMb().toFixed(0)}`);
     report(`| (populating ${fmt(big.runs)} runs for the next row) | ${fmt(big.runsPerSecond)} runs/s | |`);
     const large = await searchLatency(client, search100k, QUICK ? 30 : 200);
     report(
@@ -82,11 +88,13 @@ async function sqliteSuite(): Promise<void> {
       `| get-history, ${fmt(history.points)} points, all ${history.pages} pages of 25,000 | ${history.seconds.toFixed(2)} s | <= 2 s |`,
     );
 
+    phases.push(`after get-history ${server.rssMb().toFixed(0)}`);
     const during = rss.stop();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleAfter = server.rssMb();
+    phases.push(`idle at end ${idleAfter.toFixed(0)}`);
     report(
-      `| server RSS | idle at start ${idleBefore.toFixed(0)} MB; during the run ${during.min.toFixed(0)}-${during.max.toFixed(0)} MB; idle at end ${idleAfter.toFixed(0)} MB | idle < 150 MB, flat |`,
+      `| server RSS (MB) | idle at start ${idleBefore.toFixed(0)}, highest during the run ${during.max.toFixed(0)}, idle at end ${idleAfter.toFixed(0)}; by phase: ${phases.join(', ')} | idle < 150 MB, flat |`,
     );
   });
 }

@@ -3,7 +3,7 @@
  * whole request list. 2.10.2 answers 500 for it (no error code); Assay answers 400.
  */
 import { InvalidParameterError } from '../errors/assay-error.js';
-import { pyListRepr } from './python-repr.js';
+import { pyListRepr } from '../util/python-repr.js';
 
 export class DuplicateFieldGuard {
   private readonly seen = new Set<string>();

@@ -14,7 +14,7 @@ import {
   STRING_COMPARATORS,
 } from './comparators.js';
 import { experimentIdentifier } from './identifier.js';
-import { pySetRepr } from './python-repr.js';
+import { pySetRepr } from '../util/python-repr.js';
 
 /** SearchExperimentsUtils.VALID_SEARCH_ATTRIBUTE_KEYS, declaration order. */
 export const EXPERIMENT_FILTER_KEYS = ['name', 'creation_time', 'last_update_time'] as const;

@@ -6,7 +6,7 @@
  */
 import { InvalidParameterError } from '../errors/assay-error.js';
 import type { EntityType } from './filter-ast.js';
-import { pySetRepr, pyTupleRepr } from './python-repr.js';
+import { pySetRepr, pyTupleRepr } from '../util/python-repr.js';
 
 export interface Identifier {
   readonly entity: EntityType;

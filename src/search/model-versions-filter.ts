@@ -13,7 +13,7 @@ import type { Identifier } from './identifier.js';
 import { quotedValue, registryIdentifier } from './identifier.js';
 import { parseInList } from './in-list.js';
 import { comparatorIn, NUMERIC_COMPARATORS, STRING_COMPARATORS } from './comparators.js';
-import { pySetRepr } from './python-repr.js';
+import { pySetRepr } from '../util/python-repr.js';
 
 /** SearchModelVersionUtils.VALID_SEARCH_ATTRIBUTE_KEYS, declaration order. */
 const MODEL_VERSION_FILTER_KEYS = ['name', 'version_number', 'run_id', 'source_path'] as const;

@@ -7,7 +7,7 @@ import type { OrderByClause } from './filter-ast.js';
 import { DuplicateFieldGuard } from './duplicate-order-by.js';
 import { experimentIdentifier } from './identifier.js';
 import { parseOrderByClause } from './order-by-clause.js';
-import { pySetRepr } from './python-repr.js';
+import { pySetRepr } from '../util/python-repr.js';
 
 /** SearchModelVersionUtils.VALID_ORDER_BY_ATTRIBUTE_KEYS, declaration order. */
 const MODEL_VERSION_ORDER_BY_KEYS = [

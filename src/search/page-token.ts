@@ -4,10 +4,10 @@
  * tokens with MLflow's messages (SearchUtils.parse_start_offset_from_page_token).
  */
 import { InvalidParameterError } from '../errors/assay-error.js';
-import { pyB64Decode } from './python-base64.js';
-import type { PyValue } from './python-json.js';
-import { pyJsonLoads } from './python-json.js';
-import { pyBytesRepr, pyValueRepr, pyValueStr } from './python-repr.js';
+import { pyB64Decode } from '../util/python-base64.js';
+import type { PyValue } from '../util/python-json.js';
+import { pyJsonLoads } from '../util/python-json.js';
+import { pyBytesRepr, pyValueRepr, pyValueStr } from '../util/python-repr.js';
 
 /** The token for the next page; `{"offset": 2}` (with Python's space) -> `eyJvZmZzZXQiOiAyfQ==`. */
 export function encodePageToken(offset: number): string {

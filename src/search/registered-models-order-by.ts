@@ -6,7 +6,7 @@ import { InvalidParameterError } from '../errors/assay-error.js';
 import type { OrderByClause } from './filter-ast.js';
 import { DuplicateFieldGuard } from './duplicate-order-by.js';
 import { parseOrderByClause } from './order-by-clause.js';
-import { pySetRepr } from './python-repr.js';
+import { pySetRepr } from '../util/python-repr.js';
 
 /**
  * Bare keys only (no `attribute.` prefix, no quotes). `timestamp` is MLflow's name for

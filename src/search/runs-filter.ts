@@ -14,7 +14,7 @@ import {
   STRING_COMPARATORS,
 } from './comparators.js';
 import { runIdentifier } from './identifier.js';
-import { pySetRepr } from './python-repr.js';
+import { pySetRepr } from '../util/python-repr.js';
 import { canonicalRunAttribute, RUN_FILTER_KEYS, RUN_NUMERIC_KEYS } from './run-keys.js';
 
 const runDialect: FilterDialect = {

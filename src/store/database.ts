@@ -37,9 +37,9 @@ export function openDatabase(uri: string): Database {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
-    // Search and latest-value upserts touch index pages all over the file: keep up to 64 MiB of
-    // them in SQLite's page cache rather than re-reading them (2 MiB by default).
-    sqlite.pragma('cache_size = -65536');
+    // Search and latest-value upserts touch index pages all over the file: keep up to 16 MiB of
+    // them in SQLite's page cache (2 MiB by default). More measured no faster, only bigger.
+    sqlite.pragma('cache_size = -16384');
     const db = new Kysely<Schema>({ dialect: new CachingSqliteDialect(sqlite) });
     if (location.file === ':memory:') {
       const groupCommit = new GroupCommit(db, () => {});
@@ -48,7 +48,10 @@ export function openDatabase(uri: string): Database {
     // Checkpoints happen in a worker thread, never inside a request's COMMIT.
     sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.pragma('journal_size_limit = 67108864');
-    const checkpointer = new SqliteCheckpointer(location.file);
+    // Should the worker ever die, SQLite's own automatic checkpoint takes over again.
+    const checkpointer = new SqliteCheckpointer(location.file, () => {
+      if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+    });
     const groupCommit = new GroupCommit(db, () => checkpointer.noteWrite());
     return {
       db,

@@ -7,6 +7,8 @@ import type {
   RunInfo,
   RunStatus,
 } from '../tracking/entities.js';
+import { BulkInsert } from './bulk-insert.js';
+import type { Dialect } from './database.js';
 import type { Executor } from './executor.js';
 import type { RunsTable } from './schema.js';
 import { RunInputRepository } from './run-input-repository.js';
@@ -39,6 +41,21 @@ export interface RunUpdate {
   name?: string | undefined;
 }
 
+/** Column order of `runs` rows written by `insert`. */
+const RUN_COLUMNS = [
+  'run_uuid',
+  'experiment_id',
+  'name',
+  'user_id',
+  'status',
+  'start_time',
+  'end_time',
+  'lifecycle_stage',
+  'artifact_uri',
+  'deleted_time',
+];
+const KEY_VALUE_COLUMNS = ['run_uuid', 'key', 'value'];
+
 const INFO_COLUMNS = [
   'run_uuid',
   'experiment_id',
@@ -54,30 +71,44 @@ const INFO_COLUMNS = [
 /** SQL for runs, their params and tags, and assembling whole runs for reads. */
 export class RunRepository {
   private readonly inputs = new RunInputRepository();
+  private readonly runInsert: BulkInsert;
+  private readonly tagInsert: BulkInsert;
+  private readonly tagUpsert: BulkInsert;
+  private readonly paramInsert: BulkInsert;
 
-  async insert(db: Executor, run: NewRun): Promise<void> {
-    const row: RunsTable = {
-      run_uuid: run.runId,
-      experiment_id: run.experimentId,
-      name: run.name,
-      user_id: run.userId,
-      status: 'RUNNING',
-      start_time: run.startTime,
-      end_time: null,
-      lifecycle_stage: 'active',
-      artifact_uri: run.artifactUri,
-      deleted_time: null,
-    };
-    await db.insertInto('runs').values(row).execute();
-    if (run.tags.length > 0) {
-      await db
-        .insertInto('tags')
-        .values(run.tags.map((tag) => ({ run_uuid: run.runId, key: tag.key, value: tag.value })))
-        .execute();
-    }
+  constructor(dialect: Dialect) {
+    this.runInsert = new BulkInsert(dialect, 'runs', RUN_COLUMNS);
+    this.tagInsert = new BulkInsert(dialect, 'tags', KEY_VALUE_COLUMNS);
+    this.tagUpsert = new BulkInsert(
+      dialect,
+      'tags',
+      KEY_VALUE_COLUMNS,
+      'on conflict (run_uuid, key) do update set value = excluded.value',
+    );
+    this.paramInsert = new BulkInsert(
+      dialect,
+      'params',
+      KEY_VALUE_COLUMNS,
+      'on conflict (run_uuid, key) do nothing',
+    );
   }
 
-  /** What every write to a run checks first: that it exists and is active. */
+  async insert(db: Executor, run: NewRun): Promise<void> {
+    await this.runInsert.execute(db, [
+      run.runId,
+      run.experimentId,
+      run.name,
+      run.userId,
+      'RUNNING',
+      run.startTime,
+      null,
+      'active',
+      run.artifactUri,
+      null,
+    ]);
+    await this.tagInsert.execute(db, keyValueRows(run.runId, run.tags));
+  }
+
   async findState(
     db: Executor,
     runId: string,
@@ -119,14 +150,7 @@ export class RunRepository {
   }
 
   async upsertTags(db: Executor, runId: string, tags: readonly KeyValue[]): Promise<void> {
-    if (tags.length === 0) return;
-    await db
-      .insertInto('tags')
-      .values(tags.map((tag) => ({ run_uuid: runId, key: tag.key, value: tag.value })))
-      .onConflict((oc) =>
-        oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
-      )
-      .execute();
+    await this.tagUpsert.execute(db, keyValueRows(runId, tags));
   }
 
   async deleteTag(db: Executor, runId: string, key: string): Promise<boolean> {
@@ -162,13 +186,7 @@ export class RunRepository {
 
   /** Inserts params whose keys the run does not have yet; returns how many were new. */
   async insertParams(db: Executor, runId: string, params: readonly KeyValue[]): Promise<number> {
-    if (params.length === 0) return 0;
-    const result = await db
-      .insertInto('params')
-      .values(params.map((param) => ({ run_uuid: runId, key: param.key, value: param.value })))
-      .onConflict((oc) => oc.columns(['run_uuid', 'key']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    return this.paramInsert.execute(db, keyValueRows(runId, params));
   }
 
   /** Whole runs (info, latest metrics, params, tags, dataset inputs), in the order of `runIds`. */
@@ -275,4 +293,10 @@ function groupBy<Row, Item>(
     group.push(map(row));
   }
   return groups;
+}
+
+function keyValueRows(runId: string, entries: readonly KeyValue[]): unknown[] {
+  const values: unknown[] = [];
+  for (const entry of entries) values.push(runId, entry.key, entry.value);
+  return values;
 }

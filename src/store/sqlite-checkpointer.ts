@@ -33,17 +33,29 @@ parentPort.on('message', (message) => {
 export class SqliteCheckpointer {
   private readonly worker: Worker;
   private readonly timer: NodeJS.Timeout;
+  private readonly exited: Promise<void>;
+  private running = true;
   private dirty = false;
   private busy = false;
 
-  constructor(file: string) {
+  /** `onWorkerLost`: the worker is gone for good; the caller must checkpoint some other way. */
+  constructor(file: string, onWorkerLost: () => void) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
     this.worker.on('message', (message: string) => {
       if (message === 'done') this.busy = false;
     });
-    // A failing checkpoint is retried at the next tick; the WAL simply grows meanwhile.
+    // A checkpoint that fails is retried at the next tick (the WAL grows meanwhile); a worker that
+    // dies is reported through onWorkerLost, once, unless it is being closed.
     this.worker.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', () => {
+        clearInterval(this.timer);
+        if (this.running) onWorkerLost();
+        this.running = false;
+        resolve();
+      });
+    });
     this.worker.unref();
     this.timer = setInterval(() => this.tick(), CHECKPOINT_INTERVAL_MS);
     this.timer.unref();
@@ -56,10 +68,11 @@ export class SqliteCheckpointer {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    this.worker.postMessage('close');
-    await new Promise<void>((resolve) => {
-      this.worker.once('exit', () => resolve());
-    });
+    if (this.running) {
+      this.running = false;
+      this.worker.postMessage('close');
+    }
+    await this.exited;
   }
 
   private tick(): void {

@@ -25,7 +25,7 @@ export class CachingSqliteDialect implements Dialect {
   constructor(private readonly database: BetterSqlite3.Database) {}
 
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new MultiProcessSqliteAdapter();
   }
   createDriver(): Driver {
     return new CachingSqliteDriver(this.database);
@@ -35,6 +35,18 @@ export class CachingSqliteDialect implements Dialect {
   }
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
+  }
+}
+
+/**
+ * Kysely's SQLite adapter assumes one process owns the file, so its migrator takes no lock and runs
+ * without a transaction: two servers starting on a new file both ran the first migration. SQLite
+ * does run DDL in transactions, and this driver opens them with BEGIN IMMEDIATE, which makes
+ * migrators in other processes wait their turn and then find nothing left to do.
+ */
+class MultiProcessSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 

@@ -2,7 +2,7 @@ import { InvalidParameterError } from '../errors/assay-error.js';
 import { invalidParameterMessage } from '../errors/request-messages.js';
 import type { Database } from '../store/database.js';
 import { MetricRepository, type HistoryCursor } from '../store/metric-repository.js';
-import type { Metric, Page } from './entities.js';
+import type { Metric } from './entities.js';
 import { LIMITS } from './limits.js';
 import { sampledSteps } from './step-sampling.js';
 
@@ -27,22 +27,27 @@ export class MetricHistoryService {
   }
 
   /**
-   * One page of a metric's history in (step, timestamp) order. Pages are keyed by the last point
-   * (not an offset), so reading a million points page by page stays linear.
+   * One page of a metric's history in (step, timestamp) order, as the JSON text of MLflow's metric
+   * list (see MetricRepository.historyPageJson for why the database writes it). Pages are keyed by
+   * the last point (not an offset), so reading a million points page by page stays linear.
    */
-  async getHistory(
+  async getHistoryPage(
     runId: string,
     key: string,
     maxResults?: number,
     pageToken?: string,
-  ): Promise<Page<Metric>> {
+  ): Promise<{ metricsJson: string; count: number; nextPageToken: string | null }> {
     const limit = maxResults ?? LIMITS.metricHistoryMaxResults;
     if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.metricHistoryMaxResults) {
       throw new InvalidParameterError(invalidParameterMessage('max_results', limit));
     }
     const cursor = pageToken ? decodeHistoryToken(pageToken) : null;
-    const page = await this.metrics.historyPage(this.database.db, runId, key, limit, cursor);
-    return { items: page.metrics, nextPageToken: page.next ? encodeHistoryToken(page.next) : null };
+    const page = await this.metrics.historyPageJson(this.database.db, runId, key, limit, cursor);
+    return {
+      metricsJson: page.json,
+      count: page.count,
+      nextPageToken: page.next ? encodeHistoryToken(page.next) : null,
+    };
   }
 
   /**

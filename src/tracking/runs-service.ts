@@ -60,7 +60,7 @@ export interface SearchRunsInput {
 
 /** Runs: creation, logging and lifecycle with MLflow's rules; reads of whole runs. */
 export class RunsService {
-  private readonly runs = new RunRepository();
+  private readonly runs: RunRepository;
   private readonly metrics: MetricRepository;
   private readonly inputs = new RunInputRepository();
   private readonly searchRepository: RunSearchRepository;
@@ -72,6 +72,7 @@ export class RunsService {
   ) {
     this.searchRepository = new RunSearchRepository(database.dialect);
     this.metrics = new MetricRepository(database.dialect);
+    this.runs = new RunRepository(database.dialect);
   }
 
   async create(input: CreateRunInput): Promise<Run> {

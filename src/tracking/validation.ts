@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../errors/assay-error.js';
+import { pyFloatRepr } from '../util/python-repr.js';
 import { LIMITS } from './limits.js';
 
 export type KeyKind = 'metric' | 'parameter' | 'tag';
@@ -61,12 +62,12 @@ export function validateMetric(key: string, value: number, timestamp: number, st
 function validatePointNumbers(key: string, value: number, timestamp: number, step: number): void {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new InvalidParameterError(
-      `Got invalid timestamp ${timestamp} for metric '${key}' (value=${pythonFloat(value)}). Timestamp must be a nonnegative long (64-bit integer) `,
+      `Got invalid timestamp ${timestamp} for metric '${key}' (value=${pyFloatRepr(value)}). Timestamp must be a nonnegative long (64-bit integer) `,
     );
   }
   if (!Number.isSafeInteger(step)) {
     throw new InvalidParameterError(
-      `Got invalid step ${step} for metric '${key}' (value=${pythonFloat(value)}). Step must be a valid long (64-bit integer).`,
+      `Got invalid step ${step} for metric '${key}' (value=${pyFloatRepr(value)}). Step must be a valid long (64-bit integer).`,
     );
   }
 }
@@ -90,12 +91,6 @@ const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 
 export function validateRunId(runId: string): void {
   if (!RUN_ID.test(runId)) throw new InvalidParameterError(`Invalid run ID: '${runId}'`);
-}
-
-function pythonFloat(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
 function codePointLength(value: string): number {

@@ -1,6 +1,9 @@
+import { pyFloatRepr, pyStrRepr } from './python-repr.js';
+
 /**
- * Python's renderings of JSON values, which MLflow's messages and stored tags contain:
- * `str()`, `repr()`, type names, and `json.dumps` with its default separators and ASCII escaping.
+ * Python's renderings of JSON values as JavaScript holds them, which MLflow's messages and stored
+ * tags contain: `str()`, `repr()`, type names, and `json.dumps` with its default separators and
+ * ASCII escaping. (JSON does not tell `1` from `1.0` once parsed; integral numbers print as ints.)
  */
 
 export function pythonTypeName(value: unknown): string {
@@ -19,16 +22,8 @@ export function pythonStr(value: unknown): string {
 export function pythonRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'nan';
-    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-    return String(value);
-  }
-  if (typeof value === 'string') {
-    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    const escaped = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
-    return quote + (quote === "'" ? escaped.replace(/'/g, "\\'") : escaped) + quote;
-  }
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pyFloatRepr(value);
+  if (typeof value === 'string') return pyStrRepr(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(
     ([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`,

@@ -37,9 +37,9 @@ export async function startServerProcess(
       }
     };
     child.stdout?.on('data', check);
-    void exited.then(() => {
+    void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`server exited before listening:\n${output}`));
+      reject(new Error(`server exited (code ${code}, signal ${signal}) before listening:\n${output}`));
     });
   });
   return { child, url, output: () => output, exited };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pyB64Decode } from '../../src/search/python-base64.js';
-import { pyJsonLoads } from '../../src/search/python-json.js';
+import { pyB64Decode } from '../../src/util/python-base64.js';
+import { pyJsonLoads } from '../../src/util/python-json.js';
 import {
   pyBytesRepr,
   pyFloatRepr,
@@ -8,7 +8,7 @@ import {
   pyStrRepr,
   pyTupleRepr,
   pyValueRepr,
-} from '../../src/search/python-repr.js';
+} from '../../src/util/python-repr.js';
 import { shlexSplit } from '../../src/search/shlex-split.js';
 
 // Expected values were produced by CPython 3.11.

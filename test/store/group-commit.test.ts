@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { GroupCommit } from '../../src/store/group-commit.js';
+import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { makeTempDir } from '../helpers/stores.js';
 
@@ -81,5 +82,17 @@ describe('SQLite group commit', () => {
     }
     expect(fs.statSync(file).size).toBeGreaterThan(before + 1_000_000);
     await database.close();
+  });
+
+  it('reports a checkpoint worker that dies, and closes without waiting for it', async () => {
+    const dir = await makeTempDir();
+    // A directory is no database: the worker fails as it starts.
+    let lost = 0;
+    const checkpointer = new SqliteCheckpointer(dir, () => (lost += 1));
+    const deadline = Date.now() + 5000;
+    while (lost === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lost).toBe(1);
+    await checkpointer.close();
+    expect(lost).toBe(1);
   });
 });

@@ -69,6 +69,36 @@ describeEachStore(
       });
     });
 
+    it('returns every value exactly as logged, whichever database prints it', async () => {
+      const runId = (await mlflow().post('runs/create', { experiment_id: '0' })).body.run.info
+        .run_id as string;
+      const values: (number | string)[] = [
+        0.1 + 0.2,
+        1 / 3,
+        2 / 3,
+        Math.PI,
+        1e-300,
+        5e-324,
+        1.7976931348623157e308,
+        -123456789.12345679,
+        1e21,
+        0,
+        'Infinity',
+        '-Infinity',
+        'NaN',
+      ];
+      await mlflow().post('runs/log-batch', {
+        run_id: runId,
+        metrics: values.map((value, step) => ({ key: 'exact', value, timestamp: 1, step })),
+      });
+      const res = await mlflow().get('metrics/get-history', {
+        run_id: runId,
+        metric_key: 'exact',
+        max_results: 25000,
+      });
+      expect(res.body.metrics.map((m: { value: number | string }) => m.value)).toEqual(values);
+    });
+
     it('answers an unknown run or key with no metrics, and refuses bad paging input', async () => {
       expect(
         (await mlflow().get('metrics/get-history', { run_id: 'f'.repeat(32), metric_key: 'x' })).body,

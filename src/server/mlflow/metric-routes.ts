@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AssayContext } from '../../context.js';
 import { RequiredString, RunIdFields } from './schemas.js';
 import { requireRunId } from './request-values.js';
-import { doubleJson, metricJson } from './tracking-json.js';
+import { doubleJson } from './tracking-json.js';
 
 /** Metric histories: paged per run, and sampled across runs for charts. */
 export const metricRoutes: FastifyPluginAsyncTypebox<{ context: AssayContext }> = async (
@@ -24,18 +24,18 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ context: AssayContext }> 
         }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { metric_key, max_results, page_token } = request.query;
-      const page = await metricHistory.getHistory(
+      const page = await metricHistory.getHistoryPage(
         requireRunId(request.query),
         metric_key,
         max_results,
         page_token,
       );
-      const json: Record<string, unknown> = {};
-      if (page.items.length > 0) json.metrics = page.items.map(metricJson);
-      if (page.nextPageToken) json.next_page_token = page.nextPageToken;
-      return json;
+      const parts: string[] = [];
+      if (page.count > 0) parts.push(`"metrics":${page.metricsJson}`);
+      if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`);
+      return reply.type('application/json; charset=utf-8').send(`{${parts.join(',')}}`);
     },
   );
 
