@@ -57,8 +57,8 @@ export async function logBatchThroughput(
 
 const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'];
 
-/** The body of one log-batch for a search-benchmark run: 10 params, 10 metrics, 5 tags. */
-function runDataBody(runId: string, index: number): string {
+/** The body of one log-batch: 10 params, 10 metrics and, for the search data set, 5 tags. */
+function runDataBody(runId: string, index: number, withTags: boolean): string {
   const random = mulberry32(index);
   return JSON.stringify({
     run_id: runId,
@@ -78,23 +78,29 @@ function runDataBody(runId: string, index: number): string {
         step: 0,
       })),
     ],
-    tags: Array.from({ length: 5 }, (_, i) => ({ key: `tag_${i}`, value: `value_${index % (i + 2)}` })),
+    tags: withTags
+      ? Array.from({ length: 5 }, (_, i) => ({ key: `tag_${i}`, value: `value_${index % (i + 2)}` }))
+      : [],
   });
 }
 
-/** Creates `count` runs (runs/create + one log-batch each) with `clients` concurrent clients. */
+/**
+ * Creates `count` runs (runs/create + one log-batch of 10 params and 10 metrics, plus 5 tags when
+ * `withTags`) with `clients` concurrent clients.
+ */
 export async function createRuns(
   client: JsonClient,
   experimentId: string,
   count: number,
   clients: number,
-  offset = 0,
+  options: { offset?: number; withTags?: boolean } = {},
 ): Promise<{ runs: number; seconds: number; runsPerSecond: number }> {
+  const offset = options.offset ?? 0;
   const indices = Array.from({ length: count }, (_, i) => offset + i);
   const started = performance.now();
   await runConcurrently(indices, clients, async (index) => {
     const runId = await createRun(client, experimentId, 1_700_000_000_000 + index);
-    await client.post(`${API}/runs/log-batch`, runDataBody(runId, index));
+    await client.post(`${API}/runs/log-batch`, runDataBody(runId, index, options.withTags ?? false));
   });
   const seconds = (performance.now() - started) / 1000;
   return { runs: count, seconds, runsPerSecond: count / seconds };

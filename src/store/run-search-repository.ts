@@ -41,10 +41,8 @@ export class RunSearchRepository {
     if (query.experimentIds.length === 0) return [];
     const joins: RawBuilder<unknown>[] = [];
     const order: RawBuilder<unknown>[] = [];
-    const conditions: RawBuilder<unknown>[] = [
-      sql`r.experiment_id in (${sql.join([...query.experimentIds])})`,
-      sql`r.lifecycle_stage in (${sql.join([...query.stages])})`,
-    ];
+    const experiments = sql`r.experiment_id in (${sql.join([...query.experimentIds])})`;
+    const conditions: RawBuilder<unknown>[] = [sql`r.lifecycle_stage in (${sql.join([...query.stages])})`];
     if (query.filter) conditions.push(this.condition(query.filter));
 
     let from = sql`from runs r`;
@@ -60,10 +58,15 @@ export class RunSearchRepository {
         (comparison) => sql`o0.value ${sql.raw(comparison.comparator)} ${comparison.value as number}`,
       );
       from = sql`from latest_metrics o0 ${sql.raw(this.dialect === 'sqlite' ? 'cross join' : 'join')} runs r on r.run_uuid = o0.run_uuid`;
+      // The experiment is restricted through o0 only: a second condition on runs.experiment_id
+      // led PostgreSQL, with statistics not yet updated after a bulk load, to join runs through
+      // their experiment index instead of their primary key (6 s instead of 60 ms).
       conditions.unshift(
         sql`o0.experiment_id = ${experimentId} and o0.key = ${lead.key} and o0.is_nan = 0 and ${sql.join(range, sql` and `)}`,
       );
       order.push(sql`o0.value ${sql.raw(lead.ascending ? 'asc' : 'desc')}`);
+    } else {
+      conditions.unshift(experiments);
     }
 
     const requiredMetrics = new Set(metricKeysRequiredByFilter(query.filter));
