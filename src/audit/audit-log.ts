@@ -1,5 +1,5 @@
-import { InvalidParameterError } from '../errors/assay-error.js';
-import { decodePageToken, encodePageToken } from '../search/page-token.js';
+import { checkMaxResults, offsetPage } from '../search/offset-paging.js';
+import { decodePageToken } from '../search/page-token.js';
 import type { Database } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import { AuditRepository } from '../store/audit-repository.js';
@@ -56,16 +56,7 @@ export class AuditLog {
   /** Events oldest first, optionally of one model and/or one alias. */
   async list(input: ListAuditInput): Promise<Page<AuditEvent>> {
     const maxResults = input.maxResults ?? AUDIT_LIMITS.defaultMaxResults;
-    if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw new InvalidParameterError(
-        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
-      );
-    }
-    if (maxResults > AUDIT_LIMITS.maxResults) {
-      throw new InvalidParameterError(
-        `Invalid value for request parameter max_results. It must be at most ${AUDIT_LIMITS.maxResults}, but got value ${maxResults}`,
-      );
-    }
+    checkMaxResults(maxResults, { max: AUDIT_LIMITS.maxResults, wording: 'request-parameter' });
     const offset = decodePageToken(input.pageToken);
     const rows = await this.repository.list(this.database.db, {
       model: input.model || undefined,
@@ -73,10 +64,7 @@ export class AuditLog {
       offset,
       limit: maxResults + 1,
     });
-    const hasMore = rows.length > maxResults;
-    return {
-      items: hasMore ? rows.slice(0, maxResults) : rows,
-      nextPageToken: hasMore ? encodePageToken(offset + maxResults) : null,
-    };
+    const page = offsetPage(rows, maxResults, offset);
+    return { items: page.rows, nextPageToken: page.nextPageToken };
   }
 }

@@ -4,7 +4,8 @@ import type { RequestContext } from '../audit/request-context.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { parseModelVersionsFilter } from '../search/model-versions-filter.js';
 import { parseModelVersionsOrderBy } from '../search/model-versions-order-by.js';
-import { decodePageToken, encodePageToken } from '../search/page-token.js';
+import { checkMaxResults, offsetPage } from '../search/offset-paging.js';
+import { decodePageToken } from '../search/page-token.js';
 import type { Database } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import type { ModelVersionRow } from '../store/model-version-repository.js';
@@ -179,26 +180,20 @@ export class ModelVersionsService {
 
   async search(input: SearchModelVersionsInput): Promise<Page<ModelVersion>> {
     const maxResults = input.maxResults ?? REGISTRY_LIMITS.modelVersionsSearchDefaultMaxResults;
-    if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw new InvalidParameterError(
-        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
-      );
-    }
-    if (maxResults > REGISTRY_LIMITS.modelVersionsSearchMaxResults) {
-      throw new InvalidParameterError(
-        `Invalid value for request parameter max_results. It must be at most ${REGISTRY_LIMITS.modelVersionsSearchMaxResults}, but got value ${maxResults}`,
-      );
-    }
+    checkMaxResults(maxResults, {
+      max: REGISTRY_LIMITS.modelVersionsSearchMaxResults,
+      wording: 'request-parameter',
+    });
     const filter = parseModelVersionsFilter(input.filter ?? '');
     const orderBy = modelVersionOrder(parseModelVersionsOrderBy(input.orderBy ?? []));
     const offset = decodePageToken(input.pageToken);
     const db = this.database.db;
     const rows = await this.store.versions.search(db, { filter, orderBy, offset, limit: maxResults + 1 });
-    const hasMore = rows.length > maxResults;
+    const page = offsetPage(rows, maxResults, offset);
     return {
       // MLflow's SQL store shows no aliases in search results.
-      items: await this.store.modelVersions(db, hasMore ? rows.slice(0, maxResults) : rows, false),
-      nextPageToken: hasMore ? encodePageToken(offset + maxResults) : null,
+      items: await this.store.modelVersions(db, page.rows, false),
+      nextPageToken: page.nextPageToken,
     };
   }
 

@@ -1,8 +1,9 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditChange } from '../audit/audit-event.js';
 import type { RequestContext } from '../audit/request-context.js';
-import { AlreadyExistsError, InvalidParameterError } from '../errors/assay-error.js';
-import { decodePageToken, encodePageToken } from '../search/page-token.js';
+import { AlreadyExistsError } from '../errors/assay-error.js';
+import { checkMaxResults, offsetPage } from '../search/offset-paging.js';
+import { decodePageToken } from '../search/page-token.js';
 import { parseRegisteredModelsFilter } from '../search/registered-models-filter.js';
 import { parseRegisteredModelsOrderBy } from '../search/registered-models-order-by.js';
 import type { Database } from '../store/database.js';
@@ -140,26 +141,18 @@ export class RegisteredModelsService {
     const maxResults = input.maxResults ?? REGISTRY_LIMITS.registeredModelsSearchDefaultMaxResults;
     // MLflow's SQL store lets 0 through (an empty page) and hands negatives to the database, which
     // answers differently per engine; Assay refuses negatives with MLflow's file-store message.
-    if (!Number.isInteger(maxResults) || maxResults < 0) {
-      throw new InvalidParameterError(
-        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
-      );
-    }
-    if (maxResults > REGISTRY_LIMITS.registeredModelsSearchMaxResults) {
-      throw new InvalidParameterError(
-        `Invalid value for request parameter max_results. It must be at most ${REGISTRY_LIMITS.registeredModelsSearchMaxResults}, but got value ${maxResults}`,
-      );
-    }
+    checkMaxResults(maxResults, {
+      max: REGISTRY_LIMITS.registeredModelsSearchMaxResults,
+      allowZero: true,
+      wording: 'request-parameter',
+    });
     const filter = parseRegisteredModelsFilter(input.filter ?? '');
     const orderBy = registeredModelOrder(parseRegisteredModelsOrderBy(input.orderBy ?? []));
     const offset = decodePageToken(input.pageToken);
     const db = this.database.db;
     const rows = await this.store.models.search(db, { filter, orderBy, offset, limit: maxResults + 1 });
-    const hasMore = rows.length > maxResults;
-    return {
-      items: await this.store.registeredModels(db, hasMore ? rows.slice(0, maxResults) : rows),
-      nextPageToken: hasMore ? encodePageToken(offset + maxResults) : null,
-    };
+    const page = offsetPage(rows, maxResults, offset);
+    return { items: await this.store.registeredModels(db, page.rows), nextPageToken: page.nextPageToken };
   }
 
   /** The newest version in each requested stage (all four when none is named); no aliases, as MLflow's SQL store. */

@@ -52,17 +52,7 @@ export class MetricRepository {
     for (let start = 0; start < metrics.length; start += INSERT_CHUNK) {
       const chunk = metrics.slice(start, start + INSERT_CHUNK);
       const parameters: unknown[] = [];
-      for (const metric of chunk) {
-        const isNan = Number.isNaN(metric.value);
-        parameters.push(
-          runId,
-          metric.key,
-          metric.step,
-          metric.timestamp,
-          isNan ? 0 : metric.value,
-          isNan ? 1 : 0,
-        );
-      }
+      for (const metric of chunk) pushPoint(parameters, runId, metric);
       await this.pointInsert.execute(db, parameters);
     }
     await this.raiseLatest(db, runId, experimentId, metrics);
@@ -86,18 +76,7 @@ export class MetricRepository {
     }
     if (latest.size === 0) return;
     const parameters: unknown[] = [];
-    for (const metric of latest.values()) {
-      const isNan = Number.isNaN(metric.value);
-      parameters.push(
-        runId,
-        metric.key,
-        metric.step,
-        metric.timestamp,
-        isNan ? 0 : metric.value,
-        isNan ? 1 : 0,
-        experimentId,
-      );
-    }
+    for (const metric of latest.values()) pushPoint(parameters, runId, metric).push(experimentId);
     await this.latestUpsert.execute(db, parameters);
   }
 
@@ -201,6 +180,13 @@ export class MetricRepository {
       .execute();
     return rows.map(toMetric);
   }
+}
+
+/** A point's columns in POINT_COLUMNS order; NaN is stored as 0 with is_nan set (SQLite has no NaN). */
+function pushPoint(parameters: unknown[], runId: string, metric: Metric): unknown[] {
+  const isNan = Number.isNaN(metric.value);
+  parameters.push(runId, metric.key, metric.step, metric.timestamp, isNan ? 0 : metric.value, isNan ? 1 : 0);
+  return parameters;
 }
 
 /** MLflow's order of a key's points: by step, then timestamp, then value (NaN counts as 0). */

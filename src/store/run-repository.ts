@@ -13,17 +13,8 @@ import type { Executor } from './executor.js';
 import type { RunsTable } from './schema.js';
 import { RunInputRepository } from './run-input-repository.js';
 
-export interface RunRow {
-  run_uuid: string;
-  experiment_id: number;
-  name: string;
-  user_id: string;
-  status: string;
-  start_time: number;
-  end_time: number | null;
-  lifecycle_stage: string;
-  artifact_uri: string;
-}
+/** What reads of a run's info select: every column but `deleted_time`. */
+export type RunRow = Omit<RunsTable, 'deleted_time'>;
 
 export interface NewRun {
   runId: string;
@@ -41,21 +32,6 @@ export interface RunUpdate {
   name?: string | undefined;
 }
 
-/** Column order of `runs` rows written by `insert`. */
-const RUN_COLUMNS = [
-  'run_uuid',
-  'experiment_id',
-  'name',
-  'user_id',
-  'status',
-  'start_time',
-  'end_time',
-  'lifecycle_stage',
-  'artifact_uri',
-  'deleted_time',
-];
-const KEY_VALUE_COLUMNS = ['run_uuid', 'key', 'value'];
-
 const INFO_COLUMNS = [
   'run_uuid',
   'experiment_id',
@@ -67,6 +43,9 @@ const INFO_COLUMNS = [
   'lifecycle_stage',
   'artifact_uri',
 ] as const;
+/** Column order of `runs` rows written by `insert`. */
+const RUN_COLUMNS = [...INFO_COLUMNS, 'deleted_time'];
+const KEY_VALUE_COLUMNS = ['run_uuid', 'key', 'value'];
 
 /** SQL for runs, their params and tags, and assembling whole runs for reads. */
 export class RunRepository {

@@ -8,7 +8,8 @@ import {
   InvalidStateError,
   NotFoundError,
 } from '../errors/assay-error.js';
-import { decodePageToken, encodePageToken } from '../search/page-token.js';
+import { checkMaxResults, offsetPage } from '../search/offset-paging.js';
+import { decodePageToken } from '../search/page-token.js';
 import { parseExperimentsFilter } from '../search/experiments-filter.js';
 import { parseExperimentsOrderBy } from '../search/experiments-order-by.js';
 import type { Experiment, KeyValue, Page, ViewType } from './entities.js';
@@ -101,17 +102,9 @@ export class ExperimentsService {
   }
 
   async search(input: SearchExperimentsInput): Promise<Page<Experiment>> {
+    // MLflow's experiments search has no default: an absent max_results is 0 and refused.
     const maxResults = input.maxResults ?? 0;
-    if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw new InvalidParameterError(
-        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
-      );
-    }
-    if (maxResults > LIMITS.experimentsSearchMaxResults) {
-      throw new InvalidParameterError(
-        `Invalid value for max_results. It must be at most ${LIMITS.experimentsSearchMaxResults}, but got ${maxResults}`,
-      );
-    }
+    checkMaxResults(maxResults, { max: LIMITS.experimentsSearchMaxResults, wording: 'experiments' });
     const filter = parseExperimentsFilter(input.filter ?? '');
     const orderBy = parseExperimentsOrderBy(input.orderBy ?? []);
     const offset = decodePageToken(input.pageToken);
@@ -122,11 +115,8 @@ export class ExperimentsService {
       offset,
       limit: maxResults + 1,
     });
-    const hasMore = rows.length > maxResults;
-    return {
-      items: hasMore ? rows.slice(0, maxResults) : rows,
-      nextPageToken: hasMore ? encodePageToken(offset + maxResults) : null,
-    };
+    const page = offsetPage(rows, maxResults, offset);
+    return { items: page.rows, nextPageToken: page.nextPageToken };
   }
 
   async rename(experimentId: string, newName: string): Promise<void> {
