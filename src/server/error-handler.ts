@@ -49,7 +49,10 @@ export function toErrorResponse(error: FastifyError): { status: number; body: Er
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,
-        body: { error_code: 'BAD_REQUEST', message: 'Request body is larger than the limit' },
+        body: {
+          error_code: 'BAD_REQUEST',
+          message: 'Request body is larger than the server allows (ASSAY_BODY_LIMIT_BYTES)',
+        },
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
