@@ -1,11 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, Dialect } from './database.js';
 import { initialSchema } from './migrations/0001-initial.js';
+import { behaviourSchema } from './migrations/0002-behaviour.js';
 
 /** Versioned migrations in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
+    '0002-behaviour': behaviourSchema(dialect),
   };
 }
 

@@ -150,6 +150,78 @@ export interface AuditEventsTable {
   reason: string | null;
 }
 
+export interface ModelRuntimesTable {
+  name: string;
+  version: number;
+  /** Where the model file is, relative to the artifact root. */
+  artifact_path: string;
+  /** JSON of runtime/model-spec.ts ModelSpec. */
+  spec: string;
+  creation_time: number;
+}
+
+export interface AssayDatasetsTable {
+  name: string;
+  creation_time: number;
+  last_updated_time: number;
+  max_version: number;
+}
+
+export interface AssayDatasetVersionsTable {
+  name: string;
+  version: number;
+  digest: string;
+  content_digest: string;
+  creation_time: number;
+  source_format: string;
+  row_count: number;
+  /** JSON of datasets/dataset-table.ts DatasetSchema. */
+  schema: string;
+  label_column: string | null;
+  id_column: string | null;
+  /** JSON: [{ name, predicate }]. */
+  slices: string;
+  artifact_path: string;
+}
+
+export interface EvaluationsTable {
+  id: string;
+  model_name: string;
+  model_version: number;
+  dataset_name: string;
+  dataset_version: number;
+  where_expr: string;
+  creation_time: number;
+  row_count: number;
+  task: string;
+  class_count: number | null;
+  metrics: string;
+  slice_metrics: string;
+  outputs_path: string;
+}
+
+export interface ContractsTable {
+  name: string;
+  version: number;
+  creation_time: number;
+  actor: string;
+  /** The YAML as given. */
+  source: string;
+  /** JSON of the parsed, validated contract. */
+  definition: string;
+}
+
+export interface ContractChecksTable {
+  id: Generated<number>;
+  model_name: string;
+  model_version: number;
+  contract_version: number;
+  creation_time: number;
+  verdict: string;
+  suggested_label: string;
+  result: string;
+}
+
 export interface Schema {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -167,4 +239,10 @@ export interface Schema {
   model_version_tags: ModelVersionTagsTable;
   registered_model_aliases: RegisteredModelAliasesTable;
   audit_events: AuditEventsTable;
+  model_runtimes: ModelRuntimesTable;
+  assay_datasets: AssayDatasetsTable;
+  assay_dataset_versions: AssayDatasetVersionsTable;
+  evaluations: EvaluationsTable;
+  contracts: ContractsTable;
+  contract_checks: ContractChecksTable;
 }
