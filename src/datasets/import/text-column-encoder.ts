@@ -1,0 +1,178 @@
+import type { ColumnType } from '../dataset-table.js';
+import { BoolBuilder, Float64Builder, StringBuilder } from './column-builders.js';
+import type { EncodedColumn } from './encoded-batch.js';
+import { sourceChangedError } from './source-changed.js';
+import { parseBoolText, parseDecimal } from './text-values.js';
+
+type State = 'null' | 'float64' | 'bool' | 'string' | 'mixed';
+
+/**
+ * One column of one batch of text fields (CSV), fed a chunk of rows at a time. Without a forced
+ * type the column's type is inferred as it goes: numbers are converted as they arrive, so that
+ * strings are never kept for long; should text follow numbers in a later chunk, the numbers' text
+ * is gone and the column is reported `mixed` (the import then reads the source again with types).
+ */
+export class TextColumnEncoder {
+  private state: State = 'null';
+  private rows = 0;
+  private floats: Float64Builder | undefined;
+  private bools: BoolBuilder | undefined;
+  private strings: StringBuilder | undefined;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly forced: ColumnType | null,
+  ) {}
+
+  /** Appends field `column` of `rows[0..count)`. */
+  append(rows: readonly (readonly string[])[], count: number, column: number): void {
+    if (this.forced) this.appendForced(this.forced, rows, count, column);
+    else this.appendInferred(rows, count, column);
+    this.rows += count;
+  }
+
+  finish(): EncodedColumn {
+    if (this.forced === 'float64' || this.state === 'float64') return this.floatBuilder().finish();
+    if (this.forced === 'bool' || this.state === 'bool') return this.boolBuilder().finish();
+    if (this.forced === 'string' || this.state === 'string') return this.stringBuilder().finish();
+    return { type: this.state === 'mixed' ? 'mixed' : 'null' };
+  }
+
+  private appendInferred(rows: readonly (readonly string[])[], count: number, column: number): void {
+    switch (this.state) {
+      case 'null':
+      case 'float64': {
+        const floats = this.floatBuilder();
+        const failed = appendDecimals(floats, rows, count, column);
+        if (failed < 0) {
+          if (floats.present > 0) this.state = 'float64';
+          return;
+        }
+        this.floats = undefined;
+        if (this.state === 'float64') {
+          this.state = 'mixed';
+          return;
+        }
+        // Nothing but missing values before this chunk: its text decides.
+        if (allBools(rows, count, column)) {
+          this.state = 'bool';
+          appendBools(this.boolBuilder(), rows, count, column);
+        } else {
+          this.state = 'string';
+          appendStrings(this.stringBuilder(), rows, count, column);
+        }
+        return;
+      }
+      case 'bool':
+        if (!allBools(rows, count, column)) {
+          this.state = 'mixed';
+          this.bools = undefined;
+          return;
+        }
+        appendBools(this.boolBuilder(), rows, count, column);
+        return;
+      case 'string':
+        appendStrings(this.stringBuilder(), rows, count, column);
+        return;
+      case 'mixed':
+        return;
+    }
+  }
+
+  private appendForced(
+    type: ColumnType,
+    rows: readonly (readonly string[])[],
+    count: number,
+    column: number,
+  ): void {
+    if (type === 'string') {
+      appendStrings(this.stringBuilder(), rows, count, column);
+      return;
+    }
+    if (type === 'bool') {
+      if (!allBools(rows, count, column)) throw sourceChangedError('a bool column holds other values');
+      appendBools(this.boolBuilder(), rows, count, column);
+      return;
+    }
+    if (appendDecimals(this.floatBuilder(), rows, count, column) >= 0) {
+      throw sourceChangedError('a number column holds text');
+    }
+  }
+
+  // A builder created after rows were seen starts with them as missing values (all were).
+  private floatBuilder(): Float64Builder {
+    if (!this.floats) {
+      this.floats = new Float64Builder(this.capacity);
+      this.floats.appendMissing(this.rows);
+    }
+    return this.floats;
+  }
+
+  private boolBuilder(): BoolBuilder {
+    if (!this.bools) {
+      this.bools = new BoolBuilder(this.capacity);
+      this.bools.appendMissing(this.rows);
+    }
+    return this.bools;
+  }
+
+  private stringBuilder(): StringBuilder {
+    if (!this.strings) {
+      this.strings = new StringBuilder(this.capacity);
+      this.strings.appendMissing(this.rows);
+    }
+    return this.strings;
+  }
+}
+
+/** Appends the chunk as numbers; returns the index of the first non-number (nothing usable then), or -1. */
+function appendDecimals(
+  floats: Float64Builder,
+  rows: readonly (readonly string[])[],
+  count: number,
+  column: number,
+): number {
+  for (let i = 0; i < count; i++) {
+    const text = (rows[i] as readonly string[])[column] as string;
+    if (text === '') {
+      floats.append(NaN);
+      continue;
+    }
+    const value = parseDecimal(text);
+    if (value !== value) return i;
+    floats.append(value);
+  }
+  return -1;
+}
+
+function allBools(rows: readonly (readonly string[])[], count: number, column: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const text = (rows[i] as readonly string[])[column] as string;
+    if (text !== '' && parseBoolText(text) < 0) return false;
+  }
+  return true;
+}
+
+function appendBools(
+  bools: BoolBuilder,
+  rows: readonly (readonly string[])[],
+  count: number,
+  column: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    const text = (rows[i] as readonly string[])[column] as string;
+    bools.append(text === '' ? null : parseBoolText(text) === 1);
+  }
+}
+
+function appendStrings(
+  strings: StringBuilder,
+  rows: readonly (readonly string[])[],
+  count: number,
+  column: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    const text = (rows[i] as readonly string[])[column] as string;
+    strings.append(text === '' ? null : text);
+  }
+}

@@ -1,0 +1,79 @@
+import ort from 'onnxruntime-node';
+import type { Column, TableBatch } from '../datasets/dataset-table.js';
+import { readStrings, writeBigInts, writeBools, writeNumbers, type RowRange } from './column-conversion.js';
+import { requireColumn, type InputFeeder } from './input-feeder.js';
+import type { TensorSpec } from './model-spec.js';
+
+type ChunkTensor = (column: Column, rows: RowRange, fed: number) => ort.Tensor;
+
+/**
+ * Feeds pipeline-style models: one `[N, 1]` (or `[N]`) input per column, matched by name, each
+ * converted to the input's own element type. Numeric buffers are reused from chunk to chunk.
+ */
+export function columnsFeeder(inputs: readonly TensorSpec[], chunkSize: number): InputFeeder {
+  const uses = inputs.map((input) => ({
+    column: input.name,
+    target: { input: input.name, type: input.type },
+  }));
+  const makers = inputs.map((input) => chunkTensor(input, chunkSize));
+  return {
+    uses,
+    bind(batch: TableBatch) {
+      const columns = uses.map((use) => requireColumn(batch, use));
+      return {
+        feeds(start, count, fed) {
+          const rows = { rowOffset: batch.offset, start, count };
+          const feeds: Record<string, ort.Tensor> = {};
+          inputs.forEach((input, index) => {
+            feeds[input.name] = (makers[index] as ChunkTensor)(columns[index] as Column, rows, fed);
+          });
+          return feeds;
+        },
+      };
+    },
+  };
+}
+
+function chunkTensor(input: TensorSpec, chunkSize: number): ChunkTensor {
+  const target = { input: input.name, type: input.type };
+  const dims = (fed: number): number[] => (input.shape.length === 1 ? [fed] : [fed, 1]);
+  switch (input.type) {
+    case 'float32':
+    case 'float64':
+    case 'int32': {
+      const buffer =
+        input.type === 'float32'
+          ? new Float32Array(chunkSize)
+          : input.type === 'float64'
+            ? new Float64Array(chunkSize)
+            : new Int32Array(chunkSize);
+      return (column, rows, fed) => {
+        writeNumbers(column, rows, target, input.type === 'int32', { out: buffer, offset: 0, stride: 1 });
+        // The element type follows from the typed array.
+        return new ort.Tensor(buffer.subarray(0, fed), dims(fed));
+      };
+    }
+    case 'int64': {
+      const buffer = new BigInt64Array(chunkSize);
+      return (column, rows, fed) => {
+        writeBigInts(column, rows, target, { out: buffer, offset: 0, stride: 1 });
+        return new ort.Tensor('int64', buffer.subarray(0, fed), dims(fed));
+      };
+    }
+    case 'bool': {
+      const buffer = new Uint8Array(chunkSize);
+      return (column, rows, fed) => {
+        writeBools(column, rows, target, buffer);
+        return new ort.Tensor('bool', buffer.subarray(0, fed), dims(fed));
+      };
+    }
+    case 'string':
+      return (column, rows, fed) => {
+        const strings = readStrings(column, rows, target);
+        while (strings.length < fed) strings.push('');
+        return new ort.Tensor('string', strings, dims(fed));
+      };
+    default:
+      throw new Error(`input of type ${input.type}: not fed from a table`);
+  }
+}

@@ -1,0 +1,115 @@
+import type ort from 'onnxruntime-node';
+import type { DatasetSchema, TableBatch } from '../datasets/dataset-table.js';
+import { InvalidParameterError } from '../errors/assay-error.js';
+import { columnsFeeder } from './columns-feeder.js';
+import type { InputFeeder } from './input-feeder.js';
+import { checkSchema } from './input-schema-check.js';
+import type { ModelSpec, Predictions, TensorSpec } from './model-spec.js';
+import { openSession, type SessionSettings } from './onnx-session.js';
+import { fetchedOutputs, PredictionCollector } from './prediction-collector.js';
+import { tensorFeeder } from './tensor-feeder.js';
+
+/** Rows per onnxruntime call unless the caller says otherwise. */
+export const DEFAULT_CHUNK_ROWS = 1024;
+
+export interface RunnerOptions {
+  /**
+   * Tensor mode, when the spec records no feature columns: the columns to use instead, in order
+   * (by convention the dataset's columns except its id and label, in file order).
+   */
+  readonly defaultFeatureColumns?: readonly string[] | null | undefined;
+  /** Rows per onnxruntime call (DEFAULT_CHUNK_ROWS); a model with a fixed batch size gets its own. */
+  readonly chunkRows?: number | undefined;
+  readonly session?: SessionSettings | undefined;
+}
+
+/** A loaded model, ready to score table batches. Holds no global state: one per worker thread is fine. */
+export interface ModelRunner {
+  readonly spec: ModelSpec;
+  /** Tensor mode: the columns fed, in order; null in columns mode. */
+  readonly featureColumns: readonly string[] | null;
+  /** Refuses, before any row is read, a dataset lacking a column the model needs or holding one of a kind it cannot take. */
+  checkSchema(schema: DatasetSchema): void;
+  /** Scores every row of the batch. Calls are queued: one runs at a time. */
+  run(batch: TableBatch): Promise<Predictions>;
+  close(): Promise<void>;
+}
+
+/**
+ * Loads the model for scoring. onnxruntime's `run` blocks the calling thread for each chunk, which
+ * suits evaluations; latency-bound callers run this in a worker thread.
+ */
+export async function prepareRunner(
+  bytes: Uint8Array,
+  spec: ModelSpec,
+  options: RunnerOptions = {},
+): Promise<ModelRunner> {
+  const requested = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  if (!Number.isSafeInteger(requested) || requested < 1) {
+    throw new InvalidParameterError(`Rows per model call must be a positive integer, got ${requested}`);
+  }
+  // Models exported with a fixed batch size (e.g. [1, F]) take exactly that many rows per call.
+  const fixedBatch = fixedBatchSize(spec.signature.inputs);
+  const chunkRows = fixedBatch ?? requested;
+  const featureColumns =
+    spec.inputMode === 'tensor' ? tensorFeatures(spec, options.defaultFeatureColumns ?? null) : null;
+  const feeder: InputFeeder =
+    featureColumns === null
+      ? columnsFeeder(spec.signature.inputs, chunkRows)
+      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns, chunkRows);
+  const session = await openSession(bytes, options.session);
+  const fetches = fetchedOutputs(spec);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function score(batch: TableBatch): Promise<Predictions> {
+    const bound = feeder.bind(batch);
+    const collector = new PredictionCollector(spec, batch.length);
+    for (let start = 0; start < batch.length; start += chunkRows) {
+      const count = Math.min(chunkRows, batch.length - start);
+      const feeds = bound.feeds(start, count, fixedBatch ?? count);
+      const outputs: ort.InferenceSession.ReturnType = await session.run(feeds, fetches);
+      collector.add(outputs as Record<string, ort.Tensor>, start, count);
+    }
+    return collector.result();
+  }
+
+  return {
+    spec,
+    featureColumns,
+    checkSchema: (schema) => checkSchema(feeder.uses, schema),
+    run(batch) {
+      // Feed buffers are shared between calls: a second batch waits for the first.
+      const result = queue.then(() => score(batch));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      await queue;
+      await session.release();
+    },
+  };
+}
+
+/** The spec's recorded features, else the caller's default; either must match the input's width. */
+function tensorFeatures(spec: ModelSpec, fallback: readonly string[] | null): readonly string[] {
+  const input = spec.signature.inputs[0] as TensorSpec;
+  const width = input.shape[1];
+  const columns = spec.featureColumns ?? fallback;
+  if (columns === null) {
+    throw new InvalidParameterError(
+      `The model's input '${input.name}' takes ${width} feature columns and none were recorded or given`,
+    );
+  }
+  if (columns.length !== width) {
+    throw new InvalidParameterError(
+      `The model's input '${input.name}' takes ${width} feature columns; the data offers ${columns.length}: ${columns.join(', ')}`,
+    );
+  }
+  return columns;
+}
+
+/** The batch dimension when the model fixes it, null when it is symbolic. */
+function fixedBatchSize(inputs: readonly TensorSpec[]): number | null {
+  const dim = inputs[0]?.shape[0];
+  return typeof dim === 'number' && dim > 0 ? dim : null;
+}
