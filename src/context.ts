@@ -3,9 +3,19 @@ import { fileURLToPath } from 'node:url';
 import type { ArtifactStore } from './artifacts/artifact-store.js';
 import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
 import { AuditLog } from './audit/audit-log.js';
+import { DiffService } from './behavior/diff-service.js';
+import { CheckService } from './contracts/check-service.js';
+import { ContractsService } from './contracts/contracts-service.js';
+import { PromotionGate } from './contracts/promotion-gate.js';
+import { DatasetsService, type ImportTuning } from './datasets/datasets-service.js';
+import { EvaluationService } from './evaluation/evaluation-service.js';
+import { ModelDependents } from './registry/model-dependents.js';
 import { ModelAliasesService } from './registry/model-aliases-service.js';
+import { ModelRegistrationService } from './registry/model-registration-service.js';
+import { ModelSourceInspector } from './registry/model-registration-source.js';
 import { ModelVersionsService } from './registry/model-versions-service.js';
 import { RegisteredModelsService } from './registry/registered-models-service.js';
+import { ContractRepository } from './store/contract-repository.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { ExperimentsService } from './tracking/experiments-service.js';
@@ -19,6 +29,8 @@ export interface AssayOptions {
   /** Artifact root: a local directory or `file://` URI. */
   artifacts: string;
   now?: () => number;
+  /** How dataset imports split their work (tests shrink it to exercise the machinery). */
+  datasetImport?: Partial<ImportTuning>;
 }
 
 /** Every service of Assay over one store: what the HTTP server, the CLI and tests all use. */
@@ -33,6 +45,12 @@ export interface AssayContext {
   readonly registeredModels: RegisteredModelsService;
   readonly modelVersions: ModelVersionsService;
   readonly modelAliases: ModelAliasesService;
+  readonly modelRegistration: ModelRegistrationService;
+  readonly datasets: DatasetsService;
+  readonly evaluations: EvaluationService;
+  readonly diffs: DiffService;
+  readonly contracts: ContractsService;
+  readonly checks: CheckService;
   close(): Promise<void>;
 }
 
@@ -50,6 +68,24 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
   const experiments = new ExperimentsService(database, now);
   const runs = new RunsService(database, experiments, now);
   const auditLog = new AuditLog(database);
+  const dependents = new ModelDependents(artifactStore);
+  const registeredModels = new RegisteredModelsService(database, auditLog, now, dependents);
+  const modelVersions = new ModelVersionsService(
+    database,
+    runs,
+    auditLog,
+    now,
+    new ModelSourceInspector(artifactStore),
+    dependents,
+  );
+  const modelRegistration = new ModelRegistrationService(
+    database,
+    artifactStore,
+    registeredModels,
+    modelVersions,
+  );
+  const datasets = new DatasetsService(database, artifactStore, { now, tuning: options.datasetImport });
+  const evaluations = new EvaluationService(database, artifactStore, datasets, modelRegistration, now);
   return {
     database,
     artifactStore,
@@ -58,9 +94,20 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
     metricHistory: new MetricHistoryService(database),
     runArtifacts: new RunArtifactsService(runs, artifactStore),
     auditLog,
-    registeredModels: new RegisteredModelsService(database, auditLog, now),
-    modelVersions: new ModelVersionsService(database, runs, auditLog, now),
-    modelAliases: new ModelAliasesService(database, auditLog, now),
+    registeredModels,
+    modelVersions,
+    modelAliases: new ModelAliasesService(
+      database,
+      auditLog,
+      now,
+      new PromotionGate(new ContractRepository()),
+    ),
+    modelRegistration,
+    datasets,
+    evaluations,
+    diffs: new DiffService(evaluations, datasets),
+    contracts: new ContractsService(database, datasets, modelRegistration, auditLog, now),
+    checks: new CheckService(database, evaluations, datasets, modelRegistration, now),
     close: () => database.close(),
   };
 }

@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'stage.transitioned',
   'model.renamed',
   'model.deleted',
+  'contract.set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -18,6 +19,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  * - stage.transitioned: version `toVersion` (also in `fromVersion`) went from `fromStage` to `toStage`.
  * - model.renamed: the model `fromModel` is now called `model`.
  * - model.deleted: the model and all its versions, tags and aliases are gone.
+ * - contract.set: the model's contract is now version `toVersion` (`fromVersion`: the one before, or null).
  */
 export interface AuditEvent {
   readonly id: number;

@@ -1,6 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ASSAY_VERSION } from '../version.js';
+import { registerContractsCommand } from './commands/contracts-command.js';
+import { registerDatasetsCommand } from './commands/datasets-command.js';
+import { registerDiffCommand } from './commands/diff-command.js';
+import { registerEvaluateCommand } from './commands/evaluate-command.js';
+import { registerModelsCommand } from './commands/models-command.js';
 import { registerServerCommand } from './commands/server-command.js';
+import { UsageError } from './usage-error.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -8,9 +14,20 @@ export function buildProgram(): Command {
     .name('assay')
     .description('Assay: an operational ML platform that speaks MLflow.')
     .version(ASSAY_VERSION)
+    .option(
+      '--uri <url>',
+      'a running Assay server (env ASSAY_URI); otherwise the embedded store in ./assay-data',
+    )
+    .option('--json', 'print one JSON object (for scripts)')
     .showHelpAfterError()
     .exitOverride();
   registerServerCommand(program);
+  registerModelsCommand(program);
+  registerDatasetsCommand(program);
+  registerEvaluateCommand(program);
+  registerDiffCommand(program);
+  registerContractsCommand(program);
+  for (const command of program.commands) command.exitOverride();
   return program;
 }
 
@@ -21,7 +38,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
+      // commander has printed its own message (or help) already.
       process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`assay: ${error.message}\n`);
+      process.exitCode = 2;
       return;
     }
     throw error;

@@ -4,6 +4,9 @@ import type { KeyValue } from '../tracking/entities.js';
 
 export type Stage = 'None' | 'Staging' | 'Production' | 'Archived';
 
+/** MLflow's statuses Assay uses: a version whose ONNX file does not load is FAILED_REGISTRATION. */
+export type ModelVersionStatus = 'READY' | 'FAILED_REGISTRATION';
+
 export interface ModelVersion {
   readonly name: string;
   readonly version: number;
@@ -16,7 +19,7 @@ export interface ModelVersion {
   readonly source: string;
   readonly runId: string | null;
   readonly runLink: string | null;
-  readonly status: 'READY';
+  readonly status: ModelVersionStatus;
   readonly statusMessage: string | null;
   readonly tags: readonly KeyValue[];
   /** Only filled where MLflow's SQL store fills it (single-version reads); empty elsewhere. */

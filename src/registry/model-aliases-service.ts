@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
+import type { PromotionGate } from '../contracts/promotion-gate.js';
 import type { RequestContext } from '../audit/request-context.js';
 import type { Database } from '../store/database.js';
 import type { ModelVersion } from './entities.js';
@@ -17,24 +18,46 @@ export class ModelAliasesService {
     private readonly database: Database,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    /** Refuses moves of aliases a contract protects to versions that did not pass their check. */
+    private readonly gate: PromotionGate | null = null,
   ) {
     this.store = new RegistryStore(database.dialect);
   }
 
-  /** Points the alias at the version, creating it or moving it. Timestamps stay as they are (MLflow's SQL store). */
-  async set(name: string, alias: string, version: string, context: RequestContext): Promise<void> {
+  /**
+   * Points the alias at the version, creating it or moving it. Timestamps stay as they are (MLflow's
+   * SQL store). `force` takes a protected alias past its contract; the audit record says so, with the
+   * context's reason.
+   */
+  async set(
+    name: string,
+    alias: string,
+    version: string,
+    context: RequestContext,
+    options: { force?: boolean } = {},
+  ): Promise<{ previous: number | null; forced: boolean }> {
     validateModelName(name);
     validateAlias(alias);
     const number = parseVersion(version);
-    await this.database.write(async (trx) => {
+    return this.database.write(async (trx) => {
       const exists =
         (await this.store.models.lock(trx, name)) && (await this.store.versions.find(trx, name, number));
       if (!exists) throw versionNotFound(name, version);
-      const previous = await this.store.aliases.find(trx, name, alias);
+      const decision = this.gate
+        ? await this.gate.decide(trx, name, alias, number, {
+            force: options.force === true,
+            baselineVersion: (baseline) => this.store.aliases.find(trx, name, baseline),
+          })
+        : { forced: false };
+      const previous = (await this.store.aliases.find(trx, name, alias)) ?? null;
       await this.store.aliases.upsert(trx, name, alias, number);
-      await this.audit.record(trx, context, this.now(), [
-        { action: 'alias.set', model: name, alias, fromVersion: previous ?? null, toVersion: number },
+      const reason = decision.forced
+        ? `forced past the contract: ${context.reason ?? ''}`.trim()
+        : (context.reason ?? null);
+      await this.audit.record(trx, { ...context, reason }, this.now(), [
+        { action: 'alias.set', model: name, alias, fromVersion: previous, toVersion: number },
       ]);
+      return { previous, forced: decision.forced };
     });
   }
 

@@ -9,10 +9,19 @@ import { decodePageToken } from '../search/page-token.js';
 import type { Database } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
 import type { ModelVersionRow } from '../store/model-version-repository.js';
+import { ModelRuntimeRepository } from '../store/model-runtime-repository.js';
 import type { KeyValue, Page } from '../tracking/entities.js';
 import type { RunsService } from '../tracking/runs-service.js';
 import type { ModelVersion } from './entities.js';
 import { REGISTRY_LIMITS } from './limits.js';
+import { ModelDependents } from './model-dependents.js';
+import {
+  outcomeStatus,
+  outcomeStatusMessage,
+  recordOutcome,
+  type RegistrationOutcome,
+  type VersionSourceInspector,
+} from './model-registration-outcome.js';
 import { validateModelSource } from './model-source.js';
 import { isModelsUri, parseModelsUri } from './models-uri.js';
 import { lastValuePerKey } from './registered-models-service.js';
@@ -29,6 +38,10 @@ export interface CreateModelVersionInput {
   runLink?: string | undefined;
   description?: string | undefined;
   tags?: readonly KeyValue[] | undefined;
+  /** Who registers it, when known (MLflow's API leaves it unset). */
+  userId?: string | undefined;
+  /** The version's files, already inspected by Assay's own registration: not inspected again. */
+  registration?: RegistrationOutcome | undefined;
 }
 
 export interface SearchModelVersionsInput {
@@ -41,12 +54,16 @@ export interface SearchModelVersionsInput {
 /** Model versions: MLflow's SQL-store semantics, plus the audit trail of stage changes. */
 export class ModelVersionsService {
   private readonly store: RegistryStore;
+  private readonly runtimes = new ModelRuntimeRepository();
 
+  /** `inspector` looks at each new version's files: ONNX models become runnable, broken ones FAILED_REGISTRATION. */
   constructor(
     private readonly database: Database,
     private readonly runs: RunsService,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    private readonly inspector?: VersionSourceInspector,
+    private readonly dependents: ModelDependents = new ModelDependents(null),
   ) {
     this.store = new RegistryStore(database.dialect);
   }
@@ -70,6 +87,8 @@ export class ModelVersionsService {
       if (!(await this.store.models.find(this.database.db, input.name))) throw modelNotFound(input.name);
       await this.runs.getInfo(runId);
     }
+    // Inspected before the transaction (loading a model takes a while), recorded inside it.
+    const registration = input.registration ?? (await this.inspector?.inspect(storageLocation)) ?? null;
     return this.database.write(async (trx) => {
       const now = this.now();
       const version = await this.store.models.issueVersion(trx, input.name, now);
@@ -81,15 +100,17 @@ export class ModelVersionsService {
         lastUpdatedTime: now,
         // MLflow's handler passes proto defaults, so absent fields are stored (and shown) as "".
         description: input.description ?? '',
-        userId: null,
+        userId: input.userId ?? null,
         currentStage: 'None',
         source: input.source,
         storageLocation,
         runId,
         runLink: input.runLink ?? '',
-        statusMessage: null,
+        status: outcomeStatus(registration),
+        statusMessage: outcomeStatusMessage(registration),
       };
       await this.store.versions.insert(trx, row, tags);
+      if (registration) await recordOutcome(trx, this.runtimes, row, registration, now);
       return this.store.modelVersion(trx, row);
     });
   }
@@ -164,9 +185,10 @@ export class ModelVersionsService {
    * mlflow/mlflow#24825); Assay removes them.
    */
   async delete(name: string, version: string, context: RequestContext): Promise<void> {
-    await this.inModelTransaction(name, version, async (trx, row) => {
+    const files = await this.inModelTransaction(name, version, async (trx, row) => {
       const now = this.now();
       const aliases = await this.store.aliases.deleteForVersion(trx, name, row.version);
+      const files = await this.dependents.deleteVersion(trx, name, row.version);
       await this.store.versions.delete(trx, row);
       await this.store.models.touch(trx, name, now);
       await this.audit.record(
@@ -175,7 +197,9 @@ export class ModelVersionsService {
         now,
         aliases.map((alias) => ({ action: 'alias.deleted', model: name, alias, fromVersion: row.version })),
       );
+      return files;
     });
+    await this.dependents.removeFiles(files);
   }
 
   async search(input: SearchModelVersionsInput): Promise<Page<ModelVersion>> {
@@ -195,6 +219,14 @@ export class ModelVersionsService {
       items: await this.store.modelVersions(db, page.rows, false),
       nextPageToken: page.nextPageToken,
     };
+  }
+
+  /** Every version of the model, oldest first, with its aliases. */
+  async listForModel(name: string): Promise<ModelVersion[]> {
+    validateModelName(name);
+    const db = this.database.db;
+    if (!(await this.store.models.find(db, name))) throw modelNotFound(name);
+    return this.store.modelVersions(db, await this.store.versions.forModel(db, name), true);
   }
 
   /** Tag changes leave every timestamp alone, as in MLflow's SQL store. */

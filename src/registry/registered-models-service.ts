@@ -12,6 +12,7 @@ import type { Executor } from '../store/executor.js';
 import type { KeyValue, Page } from '../tracking/entities.js';
 import type { ModelVersion, RegisteredModel, Stage } from './entities.js';
 import { REGISTRY_LIMITS } from './limits.js';
+import { ModelDependents } from './model-dependents.js';
 import { modelNotFound } from './registry-errors.js';
 import { RegistryStore } from './registry-store.js';
 import { registeredModelOrder } from './search-order.js';
@@ -39,6 +40,7 @@ export class RegisteredModelsService {
     private readonly database: Database,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    private readonly dependents: ModelDependents = new ModelDependents(null),
   ) {
     this.store = new RegistryStore(database.dialect);
   }
@@ -93,6 +95,7 @@ export class RegisteredModelsService {
         await this.store.models.rename(trx, name, newName, now);
         await this.store.versions.renameModel(trx, name, newName, now);
         await this.store.aliases.renameModel(trx, name, newName);
+        await this.dependents.renameModel(trx, name, newName);
         if (newName !== name) {
           await this.audit.relabelModel(trx, name, newName);
           await this.audit.record(trx, context, now, [
@@ -121,9 +124,10 @@ export class RegisteredModelsService {
   /** Deletes the model with all its versions, tags and aliases; the aliases' removal is audited. */
   async delete(name: string, context: RequestContext): Promise<void> {
     validateModelName(name);
-    await this.database.write(async (trx) => {
+    const files = await this.database.write(async (trx) => {
       if (!(await this.store.models.lock(trx, name))) throw modelNotFound(name);
       const aliases = await this.store.aliases.deleteModel(trx, name);
+      const files = await this.dependents.deleteModel(trx, name);
       await this.store.versions.deleteModel(trx, name);
       await this.store.models.delete(trx, name);
       const changes: AuditChange[] = aliases.map((alias) => ({
@@ -134,7 +138,9 @@ export class RegisteredModelsService {
       }));
       changes.push({ action: 'model.deleted', model: name });
       await this.audit.record(trx, context, this.now(), changes);
+      return files;
     });
+    await this.dependents.removeFiles(files);
   }
 
   async search(input: SearchRegisteredModelsInput): Promise<Page<RegisteredModel>> {

@@ -64,7 +64,7 @@ export class RegistryStore {
       source: row.source,
       runId: row.runId,
       runLink: row.runLink,
-      status: 'READY',
+      status: row.status,
       statusMessage: row.statusMessage,
       tags: tags.get(versionKeyString(row)) ?? [],
       aliases: (aliases.get(row.name) ?? [])

@@ -51,7 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(mlflowApi, { prefix, context: options.context });
   }
-  await app.register(assayApi, { prefix: '/api/assay/v1', context: options.context });
+  await app.register(assayApi, {
+    prefix: '/api/assay/v1',
+    context: options.context,
+    uploadLimitBytes: options.artifactUploadLimitBytes,
+  });
   for (const prefix of MLFLOW_ARTIFACTS_PREFIXES) {
     await app.register(artifactProxyApi, {
       prefix,

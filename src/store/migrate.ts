@@ -11,6 +11,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/** Every migration's name, in order: a fully migrated store has applied each exactly once. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations('sqlite'));
+
 class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {

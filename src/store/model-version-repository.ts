@@ -1,5 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
-import type { Stage } from '../registry/entities.js';
+import type { Stage, ModelVersionStatus } from '../registry/entities.js';
 import type { FilterNode, OrderByClause } from '../search/filter-ast.js';
 import type { KeyValue } from '../tracking/entities.js';
 import type { Dialect } from './database.js';
@@ -20,6 +20,7 @@ export interface ModelVersionRow {
   readonly storageLocation: string | null;
   readonly runId: string | null;
   readonly runLink: string | null;
+  readonly status: ModelVersionStatus;
   readonly statusMessage: string | null;
 }
 
@@ -73,7 +74,7 @@ export class ModelVersionRepository {
         storage_location: row.storageLocation,
         run_id: row.runId,
         run_link: row.runLink,
-        status: 'READY',
+        status: row.status,
         status_message: row.statusMessage,
       })
       .execute();
@@ -251,6 +252,17 @@ export class ModelVersionRepository {
     return byName;
   }
 
+  /** Every version of one model, oldest first. */
+  async forModel(db: Executor, name: string): Promise<ModelVersionRow[]> {
+    const rows = await db
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('name', '=', name)
+      .orderBy('version', 'asc')
+      .execute();
+    return rows.map(toRow);
+  }
+
   async search(db: Executor, query: ModelVersionSearchQuery): Promise<ModelVersionRow[]> {
     let select = db.selectFrom('model_versions as mv').selectAll('mv');
     if (query.filter) {
@@ -294,6 +306,7 @@ function toRow(row: ModelVersionsTable): ModelVersionRow {
     storageLocation: row.storage_location,
     runId: row.run_id,
     runLink: row.run_link,
+    status: row.status as ModelVersionStatus,
     statusMessage: row.status_message,
   };
 }

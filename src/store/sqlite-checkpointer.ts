@@ -70,6 +70,9 @@ export class SqliteCheckpointer {
     clearInterval(this.timer);
     if (this.running) {
       this.running = false;
+      // Unreferenced, the worker would not keep a process with nothing else to do alive until it
+      // exits, and `exited` would never settle: a short-lived CLI would end mid-close.
+      this.worker.ref();
       this.worker.postMessage('close');
     }
     await this.exited;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, postgres } from '../helpers/postgres.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { makeTempDir } from '../helpers/stores.js';
+import { MIGRATION_NAMES } from '../../src/store/migrate.js';
 
 const running: ServerProcess[] = [];
 afterEach(async () => {
@@ -156,7 +157,7 @@ for (const backend of backends) {
             const experiment = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
             expect(experiment.status).toBe(200);
           }
-          expect(await store.migrations()).toBe(1);
+          expect(await store.migrations()).toBe(MIGRATION_NAMES.length);
           const created = await post(`${b.url}/api/2.0/mlflow/experiments/create`, { name: 'via-b' });
           const id = (created.json as { experiment_id: string }).experiment_id;
           const seen = await fetch(`${a.url}/api/2.0/mlflow/experiments/get?experiment_id=${id}`);

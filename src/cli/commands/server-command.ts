@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { parseServerConfig, serverEnvironmentVariables as ENV } from '../../config/config.js';
-import { startServer, stopOnSignals } from '../../server/start-server.js';
 
 interface ServerFlags {
   host?: string;
@@ -30,6 +29,7 @@ export function registerServerCommand(program: Command): void {
     )
     .action(async (flags: ServerFlags) => {
       const config = parseServerConfig(process.env, flags);
+      const { startServer, stopOnSignals } = await import('../../server/start-server.js');
       const server = await startServer(config);
       stopOnSignals(server, { info: (message) => server.app.log.info(message) });
     });

@@ -1,0 +1,101 @@
+import { openAssay, type AssayContext, type AssayOptions } from '../context.js';
+import { BehaviourOperations } from '../operations/behaviour-operations.js';
+import type {
+  AliasView,
+  CheckView,
+  ContractView,
+  DatasetVersionView,
+  DatasetView,
+  DiffView,
+  EvaluationView,
+  ModelVersionView,
+  ModelView,
+} from '../views/behaviour-views.js';
+import { cliActor } from './actor.js';
+import type {
+  AssayClient,
+  CreateDatasetInput,
+  DiffInput,
+  EvaluateInput,
+  RegisterModelInput,
+  SetAliasInput,
+} from './assay-client.js';
+import { splitRef } from './http-client.js';
+
+/** The CLI on the embedded store: the same operations the server's /api/assay/v1 routes call. */
+export class LocalClient implements AssayClient {
+  private readonly operations: BehaviourOperations;
+  private readonly context = { actor: cliActor() };
+
+  private constructor(private readonly assay: AssayContext) {
+    this.operations = new BehaviourOperations(assay);
+  }
+
+  static async open(options: AssayOptions): Promise<LocalClient> {
+    return new LocalClient(await openAssay(options));
+  }
+
+  registerModel(input: RegisterModelInput): Promise<ModelVersionView> {
+    return this.operations.registerModel(input, this.context);
+  }
+
+  listModels(): Promise<ModelView[]> {
+    return this.operations.listModels();
+  }
+
+  showModel(name: string): Promise<ModelView> {
+    return this.operations.showModel(name);
+  }
+
+  showModelVersion(ref: string): Promise<ModelVersionView> {
+    const { name, selector } = splitRef(ref);
+    return this.operations.showModelVersion(name, selector);
+  }
+
+  setAlias(input: SetAliasInput): Promise<AliasView> {
+    return this.operations.setAlias(input, { ...this.context, reason: input.reason ?? null });
+  }
+
+  createDataset(input: CreateDatasetInput): Promise<{ dataset: DatasetVersionView; created: boolean }> {
+    return this.operations.createDataset({
+      ...input,
+      progress: input.progress && ((done, total) => input.progress?.update(done, total)),
+    });
+  }
+
+  listDatasets(): Promise<DatasetView[]> {
+    return this.operations.listDatasets();
+  }
+
+  showDataset(name: string): Promise<DatasetView> {
+    return this.operations.showDataset(name);
+  }
+
+  evaluate(input: EvaluateInput): Promise<EvaluationView> {
+    return this.operations.evaluate({
+      ...input,
+      progress: input.progress && ((done, total) => input.progress?.update(done, total)),
+    });
+  }
+
+  diff(input: DiffInput): Promise<DiffView> {
+    return this.operations.diff(input);
+  }
+
+  setContract(name: string, source: string): Promise<ContractView> {
+    return this.operations.setContract(name, source, this.context);
+  }
+
+  showContract(name: string): Promise<ContractView> {
+    return this.operations.showContract(name);
+  }
+
+  check(ref: string): Promise<CheckView> {
+    const { name, selector } = splitRef(ref);
+    return this.operations.check(name, selector);
+  }
+
+  close(): Promise<void> {
+    return this.assay.close();
+  }
+}

@@ -1,0 +1,111 @@
+import { InvalidParameterError } from '../errors/assay-error.js';
+import type { ModelTask } from '../runtime/model-spec.js';
+import type { EvaluationOutputs } from './evaluation-outputs.js';
+import { classificationMetrics } from './metrics/classification-metrics.js';
+import { confusionCounts, countsToRows } from './metrics/confusion-matrix.js';
+import { accuracyFromCounts, classScoresFromCounts, macroScoresFromCounts } from './metrics/label-metrics.js';
+import { regressionMetrics } from './metrics/regression-metrics.js';
+
+export type MetricValues = Record<string, number | number[][] | null>;
+
+export interface EvaluationMetrics {
+  /** Over every scored row with a label; empty when the dataset has no label column. */
+  readonly metrics: MetricValues;
+  readonly slices: Record<string, { rows: number; metrics: MetricValues }>;
+}
+
+/**
+ * Metrics of one evaluation's outputs, overall and per slice, keyed as in reference.json. Rows
+ * without a label (missing value) are scored but left out of the metrics. A classifier's labels
+ * must be class indices: anything else is named with its dataset row.
+ */
+export function evaluationMetrics(
+  outputs: EvaluationOutputs,
+  task: ModelTask,
+  labelColumn: string | null,
+): EvaluationMetrics {
+  const slices: Record<string, { rows: number; metrics: MetricValues }> = {};
+  const truth = outputs.truth;
+  if (truth === null || labelColumn === null) {
+    for (const [name, mask] of outputs.slices) slices[name] = { rows: countOnes(mask), metrics: {} };
+    return { metrics: {}, slices };
+  }
+  const labelled = new Uint8Array(outputs.length);
+  for (let i = 0; i < outputs.length; i += 1) labelled[i] = Number.isNaN(truth[i]) ? 0 : 1;
+  const compute =
+    task === 'classification'
+      ? classifierMetrics(outputs, truth, labelColumn)
+      : (mask: Uint8Array) =>
+          ({
+            ...regressionMetrics({ yTrue: truth, yPred: outputs.values as Float64Array, mask }),
+          }) as MetricValues;
+  const metrics = compute(labelled);
+  for (const [name, sliceMask] of outputs.slices) {
+    const mask = new Uint8Array(outputs.length);
+    for (let i = 0; i < mask.length; i += 1) mask[i] = (sliceMask[i] as number) & (labelled[i] as number);
+    slices[name] = { rows: countOnes(sliceMask), metrics: compute(mask) };
+  }
+  return { metrics, slices };
+}
+
+/** The class count an evaluation's classifier works with: the model's, else what the labels show. */
+export function outputsClassCount(outputs: EvaluationOutputs): number {
+  if (outputs.classCount) return outputs.classCount;
+  let largest = 1;
+  for (const label of outputs.labels ?? []) largest = Math.max(largest, label);
+  for (const value of outputs.truth ?? []) if (!Number.isNaN(value)) largest = Math.max(largest, value);
+  return largest + 1;
+}
+
+function classifierMetrics(
+  outputs: EvaluationOutputs,
+  truth: Float64Array,
+  labelColumn: string,
+): (mask: Uint8Array) => MetricValues {
+  const classCount = outputsClassCount(outputs);
+  const yTrue = classIndices(truth, outputs.rows, classCount, labelColumn);
+  const predicted = outputs.labels as Int32Array;
+  const probabilities = outputs.probabilities;
+  if (probabilities) {
+    return (mask) =>
+      ({ ...classificationMetrics({ yTrue, predicted, probabilities, classCount, mask }) }) as MetricValues;
+  }
+  // A classifier without a probabilities output: the metrics of its decisions only.
+  return (mask) => {
+    const counts = confusionCounts(yTrue, predicted, classCount, mask);
+    const metrics: MetricValues = {
+      accuracy: accuracyFromCounts(counts, classCount),
+      ...macroScoresFromCounts(counts, classCount),
+      confusion_matrix: countsToRows(counts, classCount),
+    };
+    if (classCount === 2) Object.assign(metrics, classScoresFromCounts(counts, classCount, 1));
+    return metrics;
+  };
+}
+
+/** The label column as class indices; rows without a label get 0 (they are masked out). */
+function classIndices(
+  truth: Float64Array,
+  rows: Float64Array,
+  classCount: number,
+  column: string,
+): Int32Array {
+  const indices = new Int32Array(truth.length);
+  for (let i = 0; i < truth.length; i += 1) {
+    const value = truth[i] as number;
+    if (Number.isNaN(value)) continue;
+    if (!Number.isInteger(value) || value < 0 || value >= classCount) {
+      throw new InvalidParameterError(
+        `Label column '${column}' holds ${value} at row ${rows[i]}: a classifier's labels must be class indices 0 to ${classCount - 1}`,
+      );
+    }
+    indices[i] = value;
+  }
+  return indices;
+}
+
+function countOnes(mask: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < mask.length; i += 1) count += mask[i] as number;
+  return count;
+}

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import { tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+
+/**
+ * Everything an evaluation saw and produced, row by row: which dataset rows were scored (their row
+ * numbers, after any `where`), the true label, the model's outputs, and which slices each row is in.
+ * Stored as one Arrow IPC file, so diffs and checks read typed arrays and never re-run a model.
+ */
+export interface EvaluationOutputs {
+  readonly length: number;
+  /** Row numbers in the dataset. */
+  readonly rows: Float64Array;
+  /** The label column (class index, or the regression target); NaN where missing. Null without a label. */
+  readonly truth: Float64Array | null;
+  readonly labels?: Int32Array;
+  /** Row-major [length x classCount]. */
+  readonly probabilities?: Float32Array;
+  readonly classCount?: number;
+  readonly values?: Float64Array;
+  /** Slice name -> 1 where the row is in the slice. */
+  readonly slices: ReadonlyMap<string, Uint8Array>;
+}
+
+const SLICE_PREFIX = 'slice:';
+
+export async function writeEvaluationOutputs(
+  store: ArtifactStore,
+  path: string,
+  outputs: EvaluationOutputs,
+): Promise<void> {
+  const columns: Record<string, Float64Array | Float32Array | Int32Array | Uint8Array> = {
+    row: outputs.rows,
+  };
+  if (outputs.truth) columns.truth = outputs.truth;
+  if (outputs.labels) columns.label = outputs.labels;
+  if (outputs.probabilities && outputs.classCount) {
+    // One column per class: Arrow stores them compactly and each reads back as a Float32Array.
+    const { probabilities, classCount, length } = outputs;
+    for (let k = 0; k < classCount; k += 1) {
+      const column = new Float32Array(length);
+      for (let i = 0; i < length; i += 1) column[i] = probabilities[i * classCount + k] as number;
+      columns[`p${k}`] = column;
+    }
+  }
+  if (outputs.values) columns.value = outputs.values;
+  for (const [name, mask] of outputs.slices) columns[`${SLICE_PREFIX}${name}`] = mask;
+  const bytes = tableToIPC(tableFromArrays(columns), 'file');
+  await store.write(path, Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+    maxBytes: Number.MAX_SAFE_INTEGER,
+  });
+}
+
+export async function readEvaluationOutputs(store: ArtifactStore, path: string): Promise<EvaluationOutputs> {
+  const { stream } = await store.read(path);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const table = tableFromIPC(Buffer.concat(chunks));
+  const length = table.numRows;
+  const classColumns = table.schema.fields.map((field) => field.name).filter((name) => /^p\d+$/.test(name));
+  const slices = new Map<string, Uint8Array>();
+  for (const field of table.schema.fields) {
+    if (field.name.startsWith(SLICE_PREFIX))
+      slices.set(field.name.slice(SLICE_PREFIX.length), column(table, field.name, Uint8Array));
+  }
+  let probabilities: Float32Array | undefined;
+  if (classColumns.length > 0) {
+    const classCount = classColumns.length;
+    probabilities = new Float32Array(length * classCount);
+    for (let k = 0; k < classCount; k += 1) {
+      const values = column(table, `p${k}`, Float32Array);
+      for (let i = 0; i < length; i += 1) probabilities[i * classCount + k] = values[i] as number;
+    }
+  }
+  return {
+    length,
+    rows: column(table, 'row', Float64Array),
+    truth: table.getChild('truth') ? column(table, 'truth', Float64Array) : null,
+    ...(table.getChild('label') ? { labels: column(table, 'label', Int32Array) } : {}),
+    ...(probabilities ? { probabilities, classCount: classColumns.length } : {}),
+    ...(table.getChild('value') ? { values: column(table, 'value', Float64Array) } : {}),
+    slices,
+  };
+}
+
+type TypedArrayConstructor<T> = { new (length: number): T; from(values: ArrayLike<number>): T };
+
+/** A column as a typed array of its own type (copied when Arrow split it into several chunks). */
+function column<T extends Float64Array | Float32Array | Int32Array | Uint8Array>(
+  table: Table,
+  name: string,
+  type: TypedArrayConstructor<T>,
+): T {
+  const vector = table.getChild(name);
+  if (!vector) throw new Error(`evaluation outputs lack column '${name}'`);
+  const values = vector.toArray() as unknown;
+  return values instanceof (type as unknown as typeof Float64Array)
+    ? (values as T)
+    : type.from(values as ArrayLike<number>);
+}
