@@ -6,7 +6,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidParameterError, NotFoundError, PayloadTooLargeError } from '../errors/assay-error.js';
 import { INVALID_PATH_MESSAGE } from './artifact-path.js';
-import type { ArtifactEntry, ArtifactStore, StoredArtifact } from './artifact-store.js';
+import type { ArtifactEntry, ArtifactFile, ArtifactStore, StoredArtifact } from './artifact-store.js';
 import {
   compareNames,
   isCode,
@@ -87,6 +87,32 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async read(relativePath: string): Promise<StoredArtifact> {
+    const { handle, size } = await this.openFile(relativePath);
+    // The size comes from the open file, so it matches what is streamed even if the path is replaced.
+    return { stream: handle.createReadStream(), size };
+  }
+
+  async open(relativePath: string): Promise<ArtifactFile> {
+    const { handle, size } = await this.openFile(relativePath);
+    return {
+      size,
+      async read(position, length, into) {
+        const wanted = Math.max(0, Math.min(length, size - position));
+        const bytes = into && into.byteLength >= wanted ? into : Buffer.allocUnsafe(wanted);
+        let done = 0;
+        while (done < wanted) {
+          const { bytesRead } = await handle.read(bytes, done, wanted - done, position + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return bytes.subarray(0, done);
+      },
+      close: () => handle.close(),
+    };
+  }
+
+  /** The file, opened inside the root, with the size of what was opened. */
+  private async openFile(relativePath: string): Promise<{ handle: FileHandle; size: number }> {
     const located = await this.locate(relativePath, { createParents: false, followLast: true });
     if (located.kind !== 'found') throw new NotFoundError(`Artifact '${relativePath}' not found`);
     if (located.stat.isDirectory()) {
@@ -102,10 +128,9 @@ export class LocalArtifactStore implements ArtifactStore {
     }
     try {
       await this.assertOpenedInside(handle);
-      // The size comes from the open file, so it matches what is streamed even if the path is replaced.
       const stat = await handle.stat();
       if (!stat.isFile()) throw new NotFoundError(`Artifact '${relativePath}' not found`);
-      return { stream: handle.createReadStream(), size: stat.size };
+      return { handle, size: stat.size };
     } catch (error) {
       await handle.close();
       throw error;

@@ -12,6 +12,11 @@ export interface BatchOptions {
   readonly columns?: readonly string[] | undefined;
   /** Rows per batch; the stored record batches' size (65,536) by default. */
   readonly batchSize?: number | undefined;
+  /**
+   * Batches whose numeric columns are only valid until the next batch is asked for (their memory
+   * is reused): for scans that copy what they keep. Not with `batchSize`.
+   */
+  readonly transient?: boolean | undefined;
 }
 
 /** A dataset version's rows, streamed from the artifact store: one record batch in memory at a time. */
@@ -37,7 +42,10 @@ export class StoredDatasetVersion implements DatasetVersion {
     if (size !== undefined && (!Number.isSafeInteger(size) || size < 1)) {
       throw new InvalidParameterError(`Batch size must be a positive integer, got ${size}`);
     }
-    const stored = this.stored(columns);
+    if (options.transient && size !== undefined) {
+      throw new Error('transient batches come in the stored size: batchSize cannot be given');
+    }
+    const stored = this.stored(columns, options.transient === true);
     return size === undefined ? stored : rebatch(stored, size);
   }
 
@@ -58,7 +66,7 @@ export class StoredDatasetVersion implements DatasetVersion {
       .sort((a, b) => (indices[a] as number) - (indices[b] as number));
     let next = 0;
     if (order.length > 0) {
-      for await (const batch of this.stored(columns)) {
+      for await (const batch of this.stored(columns, true)) {
         const end = batch.offset + batch.length;
         for (; next < order.length && (indices[order[next] as number] as number) < end; next++) {
           const position = order[next] as number;
@@ -72,10 +80,10 @@ export class StoredDatasetVersion implements DatasetVersion {
     return { length: indices.length, offset: 0, columns: new Map(gather.map((g) => [g.name, g.finish()])) };
   }
 
-  private async *stored(columns: readonly string[]): AsyncGenerator<TableBatch> {
-    const { stream } = await this.artifacts.read(this.info.artifactPath);
+  private async *stored(columns: readonly string[], transient = false): AsyncGenerator<TableBatch> {
+    const file = await this.artifacts.open(this.info.artifactPath);
     let offset = 0;
-    for await (const recordBatch of readArrowFile(stream)) {
+    for await (const recordBatch of readArrowFile(file, { reuseMemory: transient })) {
       yield toTableBatch(recordBatch, offset, columns);
       offset += recordBatch.numRows;
     }

@@ -58,6 +58,27 @@ export class EvaluationAccumulator {
     this.length += count;
   }
 
+  /** Rows collected so far. */
+  get rowCount(): number {
+    return this.length;
+  }
+
+  /**
+   * What is collected so far, without copying: arrays sized for the whole dataset, valid for rows
+   * [0, rowCount).
+   */
+  current(): EvaluationOutputs {
+    return {
+      length: this.length,
+      rows: this.rows,
+      truth: this.truth,
+      ...(this.labels ? { labels: this.labels } : {}),
+      ...(this.probabilities ? { probabilities: this.probabilities, classCount: this.classCount ?? 0 } : {}),
+      ...(this.values ? { values: this.values } : {}),
+      slices: this.slices,
+    };
+  }
+
   finish(): EvaluationOutputs {
     const n = this.length;
     const classCount = this.classCount ?? 0;

@@ -1,6 +1,8 @@
-import { Readable } from 'node:stream';
-import { tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { tableFromArrays, tableFromIPC, type Table } from 'apache-arrow';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { ArrowFileEncoder } from '../datasets/arrow/arrow-file-encoder.js';
 
 /**
  * Everything an evaluation saw and produced, row by row: which dataset rows were scored (their row
@@ -24,31 +26,96 @@ export interface EvaluationOutputs {
 
 const SLICE_PREFIX = 'slice:';
 
+/** The columns of rows [from, to) of the outputs, as the stored file holds them. */
+function outputColumns(
+  outputs: EvaluationOutputs,
+  from: number,
+  to: number,
+): Record<string, Float64Array | Float32Array | Int32Array | Uint8Array> {
+  const columns: Record<string, Float64Array | Float32Array | Int32Array | Uint8Array> = {
+    row: outputs.rows.subarray(from, to),
+  };
+  if (outputs.truth) columns.truth = outputs.truth.subarray(from, to);
+  if (outputs.labels) columns.label = outputs.labels.subarray(from, to);
+  if (outputs.probabilities && outputs.classCount) {
+    // One column per class: Arrow stores them compactly and each reads back as a Float32Array.
+    const { probabilities, classCount } = outputs;
+    for (let k = 0; k < classCount; k += 1) {
+      const column = new Float32Array(to - from);
+      for (let i = from, j = 0; i < to; i += 1, j += 1)
+        column[j] = probabilities[i * classCount + k] as number;
+      columns[`p${k}`] = column;
+    }
+  }
+  if (outputs.values) columns.value = outputs.values.subarray(from, to);
+  for (const [name, mask] of outputs.slices) columns[`${SLICE_PREFIX}${name}`] = mask.subarray(from, to);
+  return columns;
+}
+
+/**
+ * The outputs file, written as the evaluation goes: each scored batch is appended as a record
+ * batch, so that when the last is scored the file is all but complete. Nothing is left behind
+ * when it is aborted (the artifact store writes all or nothing).
+ */
+export class EvaluationOutputsWriter {
+  private readonly body = new PassThrough();
+  private readonly encoder = new ArrowFileEncoder();
+  private readonly written: Promise<unknown>;
+  private started = false;
+
+  constructor(store: ArtifactStore, path: string) {
+    this.written = store.write(path, this.body, { maxBytes: Number.MAX_SAFE_INTEGER });
+    // Seen by finish() or abort(): never an unhandled rejection meanwhile.
+    this.written.catch(() => undefined);
+  }
+
+  /**
+   * Appends rows [from, to) of `outputs` (which must not change afterwards). The first call may
+   * append no rows: the file then holds the columns of an evaluation that scored none.
+   */
+  async append(outputs: EvaluationOutputs, from: number, to: number): Promise<void> {
+    if (to <= from && this.started) return;
+    const [batch] = tableFromArrays(outputColumns(outputs, from, to)).batches;
+    if (!batch) return;
+    this.started = true;
+    await this.send(this.encoder.write(batch));
+  }
+
+  /** Completes the file; `outputs` gives the columns when no row was appended. */
+  async finish(outputs: EvaluationOutputs): Promise<void> {
+    if (!this.started) await this.append(outputs, 0, 0);
+    await this.send(this.encoder.finish());
+    this.body.end();
+    await this.written;
+  }
+
+  /** Stops writing; the store removes what it had. */
+  async abort(error: Error): Promise<void> {
+    this.body.destroy(error);
+    await this.written.catch(() => undefined);
+  }
+
+  private async send(chunks: readonly Uint8Array[]): Promise<void> {
+    for (const chunk of chunks) {
+      if (!this.body.write(chunk)) await once(this.body, 'drain');
+    }
+  }
+}
+
+/** The whole outputs in one go. */
 export async function writeEvaluationOutputs(
   store: ArtifactStore,
   path: string,
   outputs: EvaluationOutputs,
 ): Promise<void> {
-  const columns: Record<string, Float64Array | Float32Array | Int32Array | Uint8Array> = {
-    row: outputs.rows,
-  };
-  if (outputs.truth) columns.truth = outputs.truth;
-  if (outputs.labels) columns.label = outputs.labels;
-  if (outputs.probabilities && outputs.classCount) {
-    // One column per class: Arrow stores them compactly and each reads back as a Float32Array.
-    const { probabilities, classCount, length } = outputs;
-    for (let k = 0; k < classCount; k += 1) {
-      const column = new Float32Array(length);
-      for (let i = 0; i < length; i += 1) column[i] = probabilities[i * classCount + k] as number;
-      columns[`p${k}`] = column;
-    }
+  const writer = new EvaluationOutputsWriter(store, path);
+  try {
+    await writer.append(outputs, 0, outputs.length);
+    await writer.finish(outputs);
+  } catch (error) {
+    await writer.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
-  if (outputs.values) columns.value = outputs.values;
-  for (const [name, mask] of outputs.slices) columns[`${SLICE_PREFIX}${name}`] = mask;
-  const bytes = tableToIPC(tableFromArrays(columns), 'file');
-  await store.write(path, Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
-    maxBytes: Number.MAX_SAFE_INTEGER,
-  });
 }
 
 export async function readEvaluationOutputs(store: ArtifactStore, path: string): Promise<EvaluationOutputs> {

@@ -6,8 +6,6 @@ import type { DatasetsService } from '../datasets/datasets-service.js';
 import type { TableBatch } from '../datasets/dataset-table.js';
 import { InvalidParameterError, NotFoundError } from '../errors/assay-error.js';
 import { checkExpression } from '../expression/expression-check.js';
-import { expressionColumns } from '../expression/expression-columns.js';
-import { evaluateExpression } from '../expression/expression-evaluate.js';
 import type { Expression } from '../expression/expression-ast.js';
 import { formatExpression } from '../expression/expression-format.js';
 import { parseExpression } from '../expression/expression-parser.js';
@@ -15,21 +13,20 @@ import type { ModelRegistrationService, RunnableModel } from '../registry/model-
 import { versionNotFound } from '../registry/registry-errors.js';
 import { RegistryStore } from '../registry/registry-store.js';
 import { defaultFeatureColumns } from '../runtime/feature-columns.js';
-import { ModelInputError } from '../runtime/model-input-error.js';
-import { prepareRunner, type ModelRunner } from '../runtime/model-runner.js';
+import type { ModelRunner } from '../runtime/model-runner.js';
+import { prepareParallelRunner } from '../runtime/parallel/parallel-runner.js';
 import type { Database } from '../store/database.js';
 import { isUniqueViolation } from '../store/db-errors.js';
 import { EvaluationRepository, type EvaluationRow } from '../store/evaluation-repository.js';
-import { EvaluationAccumulator } from './evaluation-accumulator.js';
 import type { Evaluation } from './evaluation-entities.js';
 import { evaluationMetrics } from './evaluation-metrics.js';
 import {
+  EvaluationOutputsWriter,
   readEvaluationOutputs,
-  writeEvaluationOutputs,
   type EvaluationOutputs,
 } from './evaluation-outputs.js';
 import { evaluationTags } from './evaluation-tags.js';
-import { countSelected, selectRows } from './select-rows.js';
+import { scoreDataset, type ScoreOptions } from './score-dataset.js';
 
 export interface EvaluateRequest {
   readonly model: { readonly name: string; readonly version: number };
@@ -51,9 +48,6 @@ export interface EvaluationsFilter {
   readonly modelVersion?: number | undefined;
   readonly datasetName?: string | undefined;
 }
-
-/** Rows per batch read from the dataset and handed to the model. */
-const BATCH_ROWS = 65_536;
 
 /**
  * Runs model versions over dataset versions and keeps what they did, row by row. An evaluation is
@@ -90,10 +84,27 @@ export class EvaluationService {
     if (stored) return { evaluation: toEvaluation(stored), computed: false };
 
     checkLabelColumn(runnable, dataset.info);
-    const outputs = await this.score(runnable, dataset, where, { onProgress: request.onProgress });
     const task = runnable.spec.task;
-    const { metrics, slices } = evaluationMetrics(outputs, task, dataset.info.labelColumn);
     const id = randomUUID().replaceAll('-', '');
+    const outputsPath = `evaluations/${id}.arrow`;
+    // The outputs file is written as batches are scored; it is complete soon after the last.
+    const writer = new EvaluationOutputsWriter(this.artifacts, outputsPath);
+    let outputs: EvaluationOutputs;
+    let computed: ReturnType<typeof evaluationMetrics>;
+    try {
+      outputs = await this.score(runnable, dataset, where, {
+        onProgress: request.onProgress,
+        onCollected: (collected, from, to) => writer.append(collected, from, to),
+      });
+      const finishing = writer.finish(outputs);
+      finishing.catch(() => undefined); // awaited below, after the metrics
+      computed = evaluationMetrics(outputs, task, dataset.info.labelColumn);
+      await finishing;
+    } catch (error) {
+      await writer.abort(error instanceof Error ? error : new Error(String(error)));
+      await this.artifacts.delete(outputsPath);
+      throw error;
+    }
     const row: EvaluationRow = {
       id,
       model_name: identity.modelName,
@@ -105,11 +116,10 @@ export class EvaluationService {
       row_count: outputs.length,
       task,
       class_count: task === 'classification' ? (outputs.classCount ?? runnable.spec.classCount) : null,
-      metrics: JSON.stringify(metrics),
-      slice_metrics: JSON.stringify(slices),
-      outputs_path: `evaluations/${id}.arrow`,
+      metrics: JSON.stringify(computed.metrics),
+      slice_metrics: JSON.stringify(computed.slices),
+      outputs_path: outputsPath,
     };
-    await writeEvaluationOutputs(this.artifacts, row.outputs_path, outputs);
     try {
       return { evaluation: await this.insert(row), computed: true };
     } catch (error) {
@@ -156,60 +166,15 @@ export class EvaluationService {
     return readEvaluationOutputs(this.artifacts, evaluation.outputsPath);
   }
 
-  /**
-   * Streams the dataset through the model: each batch is filtered by `where`, scored, and its
-   * outputs, label and slice membership appended to typed arrays.
-   */
   private async score(
     runnable: RunnableModel,
     dataset: DatasetVersion,
     where: Expression | null,
-    options: {
-      onProgress?: EvaluateRequest['onProgress'];
-      transform?: ((batch: TableBatch) => TableBatch) | undefined;
-    },
+    options: Omit<ScoreOptions, 'where'>,
   ): Promise<EvaluationOutputs> {
-    const { onProgress, transform } = options;
-    const info = dataset.info;
-    const slices = info.slices.map((slice) => ({
-      name: slice.name,
-      expression: parseExpression(slice.predicate),
-    }));
-    const runner = await openRunner(runnable, info);
+    const runner = await openRunner(runnable, dataset.info);
     try {
-      const columns = new Set<string>(modelColumns(runner));
-      if (info.labelColumn) columns.add(info.labelColumn);
-      for (const column of where ? expressionColumns(where) : []) columns.add(column);
-      for (const slice of slices)
-        for (const column of expressionColumns(slice.expression)) columns.add(column);
-
-      const accumulator = new EvaluationAccumulator(
-        info.rowCount,
-        runnable.spec.task,
-        info.labelColumn,
-        slices.map((slice) => slice.name),
-      );
-      let read = 0;
-      for await (const batch of dataset.batches({ columns: [...columns], batchSize: BATCH_ROWS })) {
-        const mask = where ? evaluateExpression(where, batch) : null;
-        const count = mask ? countSelected(mask) : batch.length;
-        if (count > 0) {
-          const filtered = mask ? selectRows(batch, mask, count) : batch;
-          const selected = transform ? transform(filtered) : filtered;
-          const rows = rowNumbers(batch, mask, count);
-          const predictions = await runWithRowNumbers(runner, selected, rows);
-          const sliceMasks = new Map<string, Uint8Array>();
-          for (const slice of slices) {
-            const inSlice = evaluateExpression(slice.expression, batch);
-            sliceMasks.set(slice.name, mask ? pick(inSlice, mask, count) : inSlice);
-          }
-          const label = info.labelColumn ? selected.columns.get(info.labelColumn) : undefined;
-          accumulator.add(rows, label, predictions, sliceMasks);
-        }
-        read += batch.length;
-        onProgress?.(read, info.rowCount);
-      }
-      return accumulator.finish();
+      return await scoreDataset(runner, dataset, { ...options, where });
     } finally {
       await runner.close();
     }
@@ -231,7 +196,7 @@ export class EvaluationService {
 }
 
 async function openRunner(runnable: RunnableModel, info: DatasetVersionInfo): Promise<ModelRunner> {
-  const runner = await prepareRunner(await runnable.readBytes(), runnable.spec, {
+  const runner = await prepareParallelRunner(await runnable.readBytes(), runnable.spec, {
     defaultFeatureColumns: defaultFeatureColumns(info.schema, { id: info.idColumn, label: info.labelColumn }),
   });
   try {
@@ -241,11 +206,6 @@ async function openRunner(runnable: RunnableModel, info: DatasetVersionInfo): Pr
     throw error;
   }
   return runner;
-}
-
-/** The dataset columns the model reads. */
-function modelColumns(runner: ModelRunner): readonly string[] {
-  return runner.featureColumns ?? runner.spec.signature.inputs.map((input) => input.name);
 }
 
 function parseWhere(where: string | null | undefined, info: DatasetVersionInfo): Expression | null {
@@ -264,33 +224,6 @@ function checkLabelColumn(runnable: RunnableModel, info: DatasetVersionInfo): vo
   throw new InvalidParameterError(
     `Label column '${info.labelColumn}' of dataset ${info.name}@${info.version} holds text; ${runnable.name}/${runnable.version} is a ${runnable.spec.task} model and needs ${expected}`,
   );
-}
-
-/**
- * Scores a batch; a bad value in a filtered batch (whose rows are no longer consecutive) is reported
- * at its row in the dataset, not its place in the batch.
- */
-async function runWithRowNumbers(runner: ModelRunner, batch: TableBatch, rows: Float64Array) {
-  try {
-    return await runner.run(batch);
-  } catch (error) {
-    if (!(error instanceof ModelInputError) || error.row === null || batch.offset !== 0) throw error;
-    const row = rows[error.row] ?? error.row;
-    throw new ModelInputError(error.message.replace(`row ${error.row}:`, `row ${row}:`), error.column, row);
-  }
-}
-
-/** The dataset row numbers of the batch's selected rows. */
-function rowNumbers(batch: TableBatch, mask: Uint8Array | null, count: number): Float64Array {
-  const rows = new Float64Array(count);
-  for (let i = 0, j = 0; i < batch.length; i += 1) if (!mask || mask[i]) rows[j++] = batch.offset + i;
-  return rows;
-}
-
-function pick(values: Uint8Array, mask: Uint8Array, count: number): Uint8Array {
-  const picked = new Uint8Array(count);
-  for (let i = 0, j = 0; i < mask.length; i += 1) if (mask[i]) picked[j++] = values[i] as number;
-  return picked;
 }
 
 function toEvaluation(row: EvaluationRow): Evaluation {

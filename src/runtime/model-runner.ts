@@ -51,12 +51,7 @@ export async function prepareRunner(
   // Models exported with a fixed batch size (e.g. [1, F]) take exactly that many rows per call.
   const fixedBatch = fixedBatchSize(spec.signature.inputs);
   const chunkRows = fixedBatch ?? requested;
-  const featureColumns =
-    spec.inputMode === 'tensor' ? tensorFeatures(spec, options.defaultFeatureColumns ?? null) : null;
-  const feeder: InputFeeder =
-    featureColumns === null
-      ? columnsFeeder(spec.signature.inputs, chunkRows)
-      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns, chunkRows);
+  const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null, chunkRows);
   const session = await openSession(bytes, options.session);
   const fetches = fetchedOutputs(spec);
   let queue: Promise<unknown> = Promise.resolve();
@@ -90,6 +85,23 @@ export async function prepareRunner(
   };
 }
 
+/**
+ * How table batches become the model's inputs: one [N, F] tensor from the feature columns (the
+ * spec's, else `defaultFeatureColumns`), or one [N, 1] input per column. Buffers hold `chunkRows`.
+ */
+export function modelFeeder(
+  spec: ModelSpec,
+  defaultFeatureColumns: readonly string[] | null,
+  chunkRows: number,
+): { feeder: InputFeeder; featureColumns: readonly string[] | null } {
+  const featureColumns = spec.inputMode === 'tensor' ? tensorFeatures(spec, defaultFeatureColumns) : null;
+  const feeder =
+    featureColumns === null
+      ? columnsFeeder(spec.signature.inputs, chunkRows)
+      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns, chunkRows);
+  return { feeder, featureColumns };
+}
+
 /** The spec's recorded features, else the caller's default; either must match the input's width. */
 function tensorFeatures(spec: ModelSpec, fallback: readonly string[] | null): readonly string[] {
   const input = spec.signature.inputs[0] as TensorSpec;
@@ -109,7 +121,7 @@ function tensorFeatures(spec: ModelSpec, fallback: readonly string[] | null): re
 }
 
 /** The batch dimension when the model fixes it, null when it is symbolic. */
-function fixedBatchSize(inputs: readonly TensorSpec[]): number | null {
+export function fixedBatchSize(inputs: readonly TensorSpec[]): number | null {
   const dim = inputs[0]?.shape[0];
   return typeof dim === 'number' && dim > 0 ? dim : null;
 }

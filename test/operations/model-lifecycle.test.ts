@@ -37,7 +37,10 @@ describeEachStore(
     });
 
     it('a renamed model keeps its evaluations, contract and checks', async () => {
-      const renamed = await harness.mlflow.post('registered-models/rename', { name: 'flowers', new_name: 'petals' });
+      const renamed = await harness.mlflow.post('registered-models/rename', {
+        name: 'flowers',
+        new_name: 'petals',
+      });
       expect(renamed.status).toBe(200);
       expect((await operations.showContract('petals')).version).toBe(1);
       const version = await operations.showModelVersion('petals', '2');
@@ -60,7 +63,9 @@ describeEachStore(
       expect(deleted.status).toBe(200);
       expect(await outputs()).toEqual([`${kept[0]?.id}.arrow`]);
       await expect(operations.getEvaluation(gone[0]?.id ?? '')).rejects.toThrow('does not exist');
-      expect(await operations.getEvaluation(kept[0]?.id ?? '')).toMatchObject({ model: { name: 'petals', version: 1 } });
+      expect(await operations.getEvaluation(kept[0]?.id ?? '')).toMatchObject({
+        model: { name: 'petals', version: 1 },
+      });
     });
 
     it('deleting the model deletes the rest; a new model of that name starts clean', async () => {

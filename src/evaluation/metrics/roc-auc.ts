@@ -1,3 +1,4 @@
+import { sortFloat32 } from './radix-sort.js';
 import type { RowMask } from './row-mask.js';
 import { checkMask } from './row-mask.js';
 import type { Probabilities } from './metric-inputs.js';
@@ -9,9 +10,12 @@ import { checkClassCount, checkClassIndex, checkProbabilities, labelOutOfRange }
  * `roc_auc_score` gives with tied scores, and it needs two native typed-array sorts and one merge walk
  * instead of a comparator sort of row indices.
  */
-function mannWhitneyAuc(positives: Float64Array, negatives: Float64Array): number {
-  positives.sort();
-  negatives.sort();
+function mannWhitneyAuc(
+  positives: Float32Array | Float64Array,
+  negatives: Float32Array | Float64Array,
+): number {
+  sortScores(positives);
+  sortScores(negatives);
   let below = 0; // negatives strictly below the current positive score
   let pairs = 0;
   for (let i = 0; i < positives.length;) {
@@ -25,6 +29,11 @@ function mannWhitneyAuc(positives: Float64Array, negatives: Float64Array): numbe
     i = same;
   }
   return pairs / (positives.length * negatives.length);
+}
+
+function sortScores(scores: Float32Array | Float64Array): void {
+  if (scores instanceof Float32Array) sortFloat32(scores);
+  else scores.sort();
 }
 
 /**
@@ -45,7 +54,8 @@ export function rocAuc(
   checkProbabilities('Probabilities', probabilities, rows, classCount);
   checkMask(mask, rows);
   // Positives fill the buffer from the front and negatives from the back: one allocation, one pass.
-  const scores = new Float64Array(rows);
+  // float32 scores (onnxruntime's) stay float32, for the radix sort.
+  const scores = probabilities instanceof Float32Array ? new Float32Array(rows) : new Float64Array(rows);
   let positives = 0;
   let negatives = 0;
   for (let i = 0, at = positive; i < rows; i++, at += classCount) {

@@ -1,0 +1,165 @@
+/**
+ * One measurement of `npm run bench:behavior`, in a process of its own so that its memory figures
+ * are its own. Runs the compiled dist/ (what users run). Prints one JSON line: the result.
+ *
+ *   child.ts import   DIR CSV          import a CSV into a fresh store in DIR
+ *   child.ts evaluate DIR CSV MODEL    raw onnxruntime vs Assay's evaluation, the same model and rows
+ *   child.ts diff     DIR              diff the two stored 1M-row evaluations made by `evaluate`
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import ort from 'onnxruntime-node';
+import type * as ContextModule from '../../src/context.js';
+import type * as RunnerModule from '../../src/runtime/model-runner.js';
+
+const DIST = path.resolve(import.meta.dirname, '../../dist');
+const { openAssay } = (await import(path.join(DIST, 'context.js'))) as typeof ContextModule;
+const { DEFAULT_CHUNK_ROWS } = (await import(
+  path.join(DIST, 'runtime/model-runner.js')
+)) as typeof RunnerModule;
+
+const MB = 1024 * 1024;
+const rssMb = (): number => process.memoryUsage().rss / MB;
+/** The process's peak resident set so far (the kernel's own high-water mark). */
+const peakRssMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB;
+
+async function open(dir: string) {
+  return openAssay({ store: `sqlite:${path.join(dir, 'assay.db')}`, artifacts: path.join(dir, 'artifacts') });
+}
+
+async function importCsv(dir: string, file: string): Promise<unknown> {
+  const assay = await open(dir);
+  const idle = rssMb();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const { dataset } = await assay.datasets.createDataset('wide', file, {
+    labelColumn: 'flag',
+    idColumn: 'id',
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const result = {
+    rows: dataset.rowCount,
+    columns: dataset.schema.columns.length,
+    bytes: fs.statSync(file).size,
+    seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    idleRssMb: idle,
+    peakRssMb: peakRssMb(),
+  };
+  await assay.close();
+  return result;
+}
+
+/** onnxruntime alone: the model over every row, `chunk` rows per call, inputs already in one array. */
+async function rawThroughput(modelBytes: Uint8Array, features: Float32Array, width: number, chunk: number) {
+  const session = await ort.InferenceSession.create(modelBytes);
+  const rows = features.length / width;
+  const input = session.inputNames[0] as string;
+  const run = async (start: number, count: number) => {
+    const data = features.subarray(start * width, (start + count) * width);
+    await session.run({ [input]: new ort.Tensor('float32', data, [count, width]) });
+  };
+  await run(0, Math.min(chunk, rows)); // warm-up
+  const started = performance.now();
+  for (let start = 0; start < rows; start += chunk) await run(start, Math.min(chunk, rows - start));
+  const seconds = (performance.now() - started) / 1000;
+  await session.release();
+  return { seconds, rowsPerSecond: rows / seconds };
+}
+
+async function evaluate(dir: string, file: string, modelFile: string): Promise<unknown> {
+  const assay = await open(dir);
+  const importStarted = performance.now();
+  const { dataset } = await assay.datasets.createDataset('bc1m', file, {
+    labelColumn: 'target',
+    idColumn: 'id',
+  });
+  const importSeconds = (performance.now() - importStarted) / 1000;
+
+  // Two versions of the same file: two evaluations of the very same work.
+  const actor = { actor: 'bench' };
+  await assay.modelRegistration.registerModelFile('wide', modelFile, actor);
+  await assay.modelRegistration.registerModelFile('wide', modelFile, actor);
+  const small = path.join(path.dirname(modelFile), 'bc-mlp-v2.onnx');
+  await assay.modelRegistration.registerModelFile('small', small, actor);
+
+  // The raw baseline's input: every feature of every row in one float32 array (not timed).
+  const names = dataset.schema.columns
+    .map((c) => c.name)
+    .filter((name) => name !== 'id' && name !== 'target');
+  const width = names.length;
+  const features = new Float32Array(dataset.rowCount * width);
+  const version = await assay.datasets.openDatasetVersion('bc1m', dataset.version);
+  for await (const batch of version.batches({ columns: names })) {
+    names.forEach((name, j) => {
+      const values = batch.columns.get(name)?.values as Float64Array;
+      for (let i = 0; i < batch.length; i += 1)
+        features[(batch.offset + i) * width + j] = values[i] as number;
+    });
+  }
+  const modelBytes = fs.readFileSync(modelFile);
+
+  const evaluateVersion = async (name: string, number: number) => {
+    const started = performance.now();
+    const { evaluation } = await assay.evaluations.evaluate({
+      model: { name, version: number },
+      dataset: { name: 'bc1m', version: dataset.version },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return { seconds, rowsPerSecond: evaluation.rowCount / seconds, accuracy: evaluation.metrics.accuracy };
+  };
+
+  // Interleaved, so that a change in the machine's load shows in both.
+  const raw1 = await rawThroughput(modelBytes, features, width, DEFAULT_CHUNK_ROWS);
+  const eval1 = await evaluateVersion('wide', 1);
+  const raw2 = await rawThroughput(modelBytes, features, width, DEFAULT_CHUNK_ROWS);
+  const eval2 = await evaluateVersion('wide', 2);
+  const rawLarge = await rawThroughput(modelBytes, features, width, 16_384);
+  const smallEval = await evaluateVersion('small', 1);
+  await assay.close();
+  return {
+    rows: dataset.rowCount,
+    importSeconds,
+    chunkRows: DEFAULT_CHUNK_ROWS,
+    raw: [raw1, raw2],
+    rawLargeChunks: rawLarge,
+    evaluation: [eval1, eval2],
+    smallEvaluation: smallEval,
+  };
+}
+
+async function diff(dir: string): Promise<unknown> {
+  const assay = await open(dir);
+  // Idle: the store open, every module loaded, nothing read yet.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const idle = rssMb();
+  const runs: { seconds: number; n: unknown; flipRate: unknown }[] = [];
+  let peakAfterFirst = 0;
+  for (let run = 0; run < 3; run += 1) {
+    const started = performance.now();
+    const result = await assay.diffs.diff({
+      a: { name: 'small', version: 1 },
+      b: { name: 'wide', version: 1 },
+      dataset: { name: 'bc1m', version: 'latest' },
+      top: 20,
+    });
+    runs.push({
+      seconds: (performance.now() - started) / 1000,
+      n: result.report.overall.n,
+      flipRate: result.report.overall.flip_rate,
+    });
+    if (run === 0) peakAfterFirst = peakRssMb();
+  }
+  await assay.close();
+  return { idleRssMb: idle, peakRssMbFirstRun: peakAfterFirst, peakRssMb: peakRssMb(), runs };
+}
+
+const [mode, dir, file, model] = process.argv.slice(2);
+let result: unknown;
+if (mode === 'import') result = await importCsv(dir as string, file as string);
+else if (mode === 'evaluate') result = await evaluate(dir as string, file as string, model as string);
+else if (mode === 'diff') result = await diff(dir as string);
+else throw new Error(`unknown mode ${mode}`);
+console.log(JSON.stringify(result));

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:behavior`: the behavioural-versioning targets of issue 3, each measured in a
+ * process of its own on the compiled dist/. Prints a Markdown report for docs/benchmarks.md.
+ *
+ *   - evaluation throughput vs onnxruntime's raw batched throughput, same model, same rows, same run
+ *     (bc-wide-mlp over 1,000,000 rows); target: at least 80%
+ *   - diff of two 1,000,000-row evaluations (labels + probabilities); target: < 1 s, < 200 MB above idle
+ *   - import of a 1,000,000-row, 30-column CSV; target: < 10 s, memory bounded (shown with 2x the rows)
+ *
+ *   ASSAY_BENCH_ROWS=100000   smaller sizes, for a smoke run
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { describeMachine } from '../lib/machine.js';
+import { writeBreastCancerLike, writeWideCsv } from './datasets.js';
+
+const ROWS = Number(process.env.ASSAY_BENCH_ROWS ?? 1_000_000);
+const DATA = path.resolve(import.meta.dirname, '../../test/fixtures/data/breast_cancer');
+const CHILD = path.resolve(import.meta.dirname, 'child.ts');
+
+const fmt = (value: number, digits = 2): string => value.toFixed(digits);
+const int = (value: number): string => Math.round(value).toLocaleString('en');
+
+function child<T>(...args: string[]): T {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`child ${args[0]} failed:\n${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] as string) as T;
+}
+
+interface ImportResult {
+  rows: number;
+  columns: number;
+  bytes: number;
+  seconds: number;
+  cpuSeconds: number;
+  idleRssMb: number;
+  peakRssMb: number;
+}
+
+interface Throughput {
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+interface EvaluateResult {
+  rows: number;
+  importSeconds: number;
+  chunkRows: number;
+  raw: Throughput[];
+  rawLargeChunks: Throughput;
+  evaluation: (Throughput & { accuracy: number })[];
+  smallEvaluation: Throughput;
+}
+
+interface DiffResult {
+  idleRssMb: number;
+  peakRssMbFirstRun: number;
+  peakRssMb: number;
+  runs: { seconds: number; n: number; flipRate: number }[];
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-bench-behavior-'));
+const out: string[] = [];
+const say = (line = ''): void => {
+  out.push(line);
+  console.log(line);
+};
+
+try {
+  say(`Command: \`npm run bench:behavior\`${ROWS === 1_000_000 ? '' : ` (ASSAY_BENCH_ROWS=${ROWS})`}`);
+  say(
+    `Machine: ${describeMachine()}; load average before ${os
+      .loadavg()
+      .map((l) => fmt(l))
+      .join(' ')}`,
+  );
+  say();
+
+  let started = performance.now();
+  const wide = path.join(dir, 'wide.csv');
+  await writeWideCsv(wide, ROWS);
+  const wide2 = path.join(dir, 'wide-2x.csv');
+  await writeWideCsv(wide2, 2 * ROWS);
+  const cancer = path.join(dir, 'bc1m.csv');
+  await writeBreastCancerLike(path.join(DATA, 'breast_cancer.csv'), cancer, ROWS);
+  console.error(`(inputs written in ${fmt((performance.now() - started) / 1000, 1)} s)`);
+
+  const imports = [
+    child<ImportResult>('import', path.join(dir, 'store-import-1'), wide),
+    child<ImportResult>('import', path.join(dir, 'store-import-2'), wide2),
+  ];
+  say('### Dataset import (CSV, 30 columns: id, 24 decimals, 3 integers, a category, a boolean)');
+  say();
+  say('| rows | file | time | throughput | CPU (all threads) | RSS idle | RSS peak |');
+  say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const result of imports) {
+    say(
+      `| ${int(result.rows)} | ${int(result.bytes / 1e6)} MB | ${fmt(result.seconds)} s | ${int(result.bytes / 1e6 / result.seconds)} MB/s | ${fmt(result.cpuSeconds, 1)} s | ${int(result.idleRssMb)} MB | ${int(result.peakRssMb)} MB |`,
+    );
+  }
+  say();
+
+  started = performance.now();
+  const evaluation = child<EvaluateResult>(
+    'evaluate',
+    path.join(dir, 'store-eval'),
+    cancer,
+    path.join(DATA, 'bc-wide-mlp.onnx'),
+  );
+  console.error(`(evaluation child took ${fmt((performance.now() - started) / 1000, 1)} s)`);
+  say(
+    `### Evaluation vs raw onnxruntime (bc-wide-mlp, ${int(evaluation.rows)} rows, ${evaluation.chunkRows} rows per call)`,
+  );
+  say();
+  say('| run | raw onnxruntime | Assay evaluation | ratio |');
+  say('| --- | ---: | ---: | ---: |');
+  evaluation.raw.forEach((raw, i) => {
+    const assay = evaluation.evaluation[i] as Throughput;
+    say(
+      `| ${i + 1} | ${int(raw.rowsPerSecond)} rows/s (${fmt(raw.seconds)} s) | ${int(assay.rowsPerSecond)} rows/s (${fmt(assay.seconds)} s) | ${fmt((100 * assay.rowsPerSecond) / raw.rowsPerSecond, 1)}% |`,
+    );
+  });
+  say();
+  say(
+    `Raw onnxruntime with 16,384 rows per call: ${int(evaluation.rawLargeChunks.rowsPerSecond)} rows/s. ` +
+      `The evaluation includes reading the rows from the stored Arrow file, storing every row's outputs and computing the metrics ` +
+      `(accuracy ${fmt(evaluation.evaluation[0]?.accuracy ?? Number.NaN, 4)}). bc-mlp-v2 over the same rows: ${int(evaluation.smallEvaluation.rowsPerSecond)} rows/s. ` +
+      `Importing the ${int(evaluation.rows)}-row breast-cancer-shaped CSV (32 columns) took ${fmt(evaluation.importSeconds)} s.`,
+  );
+  say();
+
+  const diff = child<DiffResult>('diff', path.join(dir, 'store-eval'));
+  say(
+    `### Diff of two ${int(evaluation.rows)}-row evaluations (bc-mlp-v2 -> bc-wide-mlp, labels + probabilities, top 20 rows)`,
+  );
+  say();
+  say('| run | time | n | flip rate |');
+  say('| --- | ---: | ---: | ---: |');
+  diff.runs.forEach((run, i) =>
+    say(`| ${i + 1} | ${fmt(run.seconds, 3)} s | ${int(run.n)} | ${fmt(run.flipRate, 4)} |`),
+  );
+  say();
+  say(
+    `Memory: RSS ${int(diff.idleRssMb)} MB idle (store open, modules loaded); peak ${int(diff.peakRssMbFirstRun)} MB during the first diff ` +
+      `(${int(diff.peakRssMbFirstRun - diff.idleRssMb)} MB above idle), ${int(diff.peakRssMb)} MB after all three.`,
+  );
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
