@@ -3,8 +3,10 @@
  * are its own. Runs the compiled dist/ (what users run). Prints one JSON line: the result.
  *
  *   child.ts import   DIR CSV          import a CSV into a fresh store in DIR
- *   child.ts evaluate DIR CSV MODEL    raw onnxruntime vs Assay's evaluation, the same model and rows
- *   child.ts diff     DIR              diff the two stored 1M-row evaluations made by `evaluate`
+ *   child.ts prepare  DIR CSV MODEL N  import the rows, register N copies of MODEL and bc-mlp-v2
+ *   child.ts raw      DIR MODEL CHUNK...  onnxruntime alone over the stored rows, at each call size
+ *   child.ts evaluate DIR NAME VERSION    one evaluation, end to end
+ *   child.ts diff     DIR                 diff the stored 1M-row evaluations of bc-mlp-v2 and bc-wide-mlp
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -69,29 +71,38 @@ async function rawThroughput(modelBytes: Uint8Array, features: Float32Array, wid
   return { seconds, rowsPerSecond: rows / seconds };
 }
 
-async function evaluate(dir: string, file: string, modelFile: string): Promise<unknown> {
+/** Imports the breast-cancer-shaped rows and registers `versions` copies of the model, plus bc-mlp-v2. */
+async function prepare(dir: string, file: string, modelFile: string, versions: number): Promise<unknown> {
   const assay = await open(dir);
-  const importStarted = performance.now();
+  const started = performance.now();
   const { dataset } = await assay.datasets.createDataset('bc1m', file, {
     labelColumn: 'target',
     idColumn: 'id',
   });
-  const importSeconds = (performance.now() - importStarted) / 1000;
-
-  // Two versions of the same file: two evaluations of the very same work.
+  const importSeconds = (performance.now() - started) / 1000;
+  // All of the same file: every evaluation of them is the very same work.
   const actor = { actor: 'bench' };
-  await assay.modelRegistration.registerModelFile('wide', modelFile, actor);
-  await assay.modelRegistration.registerModelFile('wide', modelFile, actor);
-  const small = path.join(path.dirname(modelFile), 'bc-mlp-v2.onnx');
-  await assay.modelRegistration.registerModelFile('small', small, actor);
+  for (let version = 0; version < versions; version += 1) {
+    await assay.modelRegistration.registerModelFile('wide', modelFile, actor);
+  }
+  await assay.modelRegistration.registerModelFile('small', smallModel(modelFile), actor);
+  await assay.close();
+  return { rows: dataset.rowCount, importSeconds };
+}
 
-  // The raw baseline's input: every feature of every row in one float32 array (not timed).
-  const names = dataset.schema.columns
+function smallModel(modelFile: string): string {
+  return path.join(path.dirname(modelFile), 'bc-mlp-v2.onnx');
+}
+
+/** onnxruntime alone over the stored rows, already in one float32 array, at each call size (0: Assay's). */
+async function raw(dir: string, modelFile: string, chunks: number[]): Promise<unknown> {
+  const assay = await open(dir);
+  const version = await assay.datasets.openDatasetVersion('bc1m', 'latest');
+  const names = version.info.schema.columns
     .map((c) => c.name)
     .filter((name) => name !== 'id' && name !== 'target');
   const width = names.length;
-  const features = new Float32Array(dataset.rowCount * width);
-  const version = await assay.datasets.openDatasetVersion('bc1m', dataset.version);
+  const features = new Float32Array(version.info.rowCount * width);
   for await (const batch of version.batches({ columns: names })) {
     names.forEach((name, j) => {
       const values = batch.columns.get(name)?.values as Float64Array;
@@ -99,35 +110,27 @@ async function evaluate(dir: string, file: string, modelFile: string): Promise<u
         features[(batch.offset + i) * width + j] = values[i] as number;
     });
   }
-  const modelBytes = fs.readFileSync(modelFile);
-
-  const evaluateVersion = async (name: string, number: number) => {
-    const started = performance.now();
-    const { evaluation } = await assay.evaluations.evaluate({
-      model: { name, version: number },
-      dataset: { name: 'bc1m', version: dataset.version },
-    });
-    const seconds = (performance.now() - started) / 1000;
-    return { seconds, rowsPerSecond: evaluation.rowCount / seconds, accuracy: evaluation.metrics.accuracy };
-  };
-
-  // Interleaved, so that a change in the machine's load shows in both.
-  const raw1 = await rawThroughput(modelBytes, features, width, DEFAULT_CHUNK_ROWS);
-  const eval1 = await evaluateVersion('wide', 1);
-  const raw2 = await rawThroughput(modelBytes, features, width, DEFAULT_CHUNK_ROWS);
-  const eval2 = await evaluateVersion('wide', 2);
-  const rawLarge = await rawThroughput(modelBytes, features, width, 16_384);
-  const smallEval = await evaluateVersion('small', 1);
   await assay.close();
-  return {
-    rows: dataset.rowCount,
-    importSeconds,
-    chunkRows: DEFAULT_CHUNK_ROWS,
-    raw: [raw1, raw2],
-    rawLargeChunks: rawLarge,
-    evaluation: [eval1, eval2],
-    smallEvaluation: smallEval,
-  };
+  const modelBytes = fs.readFileSync(modelFile);
+  const results = [];
+  for (const asked of chunks) {
+    const chunk = asked === 0 ? DEFAULT_CHUNK_ROWS : asked; // 0: the call size evaluations use
+    results.push({ chunk, ...(await rawThroughput(modelBytes, features, width, chunk)) });
+  }
+  return results;
+}
+
+/** One evaluation, end to end, in a fresh process (as `assay evaluate` runs it). */
+async function evaluateOnce(dir: string, name: string, version: number): Promise<unknown> {
+  const assay = await open(dir);
+  const started = performance.now();
+  const { evaluation } = await assay.evaluations.evaluate({
+    model: { name, version },
+    dataset: { name: 'bc1m', version: 'latest' },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await assay.close();
+  return { seconds, rowsPerSecond: evaluation.rowCount / seconds, accuracy: evaluation.metrics.accuracy };
 }
 
 async function diff(dir: string): Promise<unknown> {
@@ -156,10 +159,13 @@ async function diff(dir: string): Promise<unknown> {
   return { idleRssMb: idle, peakRssMbFirstRun: peakAfterFirst, peakRssMb: peakRssMb(), runs };
 }
 
-const [mode, dir, file, model] = process.argv.slice(2);
+const [mode, dir, ...args] = process.argv.slice(2) as [string, string, ...string[]];
 let result: unknown;
-if (mode === 'import') result = await importCsv(dir as string, file as string);
-else if (mode === 'evaluate') result = await evaluate(dir as string, file as string, model as string);
-else if (mode === 'diff') result = await diff(dir as string);
+if (mode === 'import') result = await importCsv(dir, args[0] as string);
+else if (mode === 'prepare')
+  result = await prepare(dir, args[0] as string, args[1] as string, Number(args[2]));
+else if (mode === 'raw') result = await raw(dir, args[0] as string, args.slice(1).map(Number));
+else if (mode === 'evaluate') result = await evaluateOnce(dir, args[0] as string, Number(args[1]));
+else if (mode === 'diff') result = await diff(dir);
 else throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));
