@@ -5,7 +5,8 @@
  *   - evaluation throughput vs onnxruntime's raw batched throughput, same model, same rows, same run
  *     (bc-wide-mlp over 1,000,000 rows); target: at least 80%
  *   - diff of two 1,000,000-row evaluations (labels + probabilities); target: < 1 s, < 200 MB above idle
- *   - import of a 1,000,000-row, 30-column CSV; target: < 10 s, memory bounded (shown with 2x the rows)
+ *   - import of a 1,000,000-row, 30-column CSV; target: < 10 s, memory bounded (shown with 2x and 5x
+ *     the rows, the latter about 1 GB)
  *
  *   ASSAY_BENCH_ROWS=100000   smaller sizes, for a smoke run
  */
@@ -91,6 +92,9 @@ try {
   await writeWideCsv(wide, ROWS);
   const wide2 = path.join(dir, 'wide-2x.csv');
   await writeWideCsv(wide2, 2 * ROWS);
+  // The issue's "a 1 GB CSV imports in bounded memory": five times the rows is about 1 GB.
+  const wide5 = path.join(dir, 'wide-5x.csv');
+  await writeWideCsv(wide5, 5 * ROWS);
   const cancer = path.join(dir, 'bc1m.csv');
   await writeBreastCancerLike(path.join(DATA, 'breast_cancer.csv'), cancer, ROWS);
   console.error(`(inputs written in ${fmt((performance.now() - started) / 1000, 1)} s)`);
@@ -98,6 +102,7 @@ try {
   const imports = [
     child<ImportResult>('import', path.join(dir, 'store-import-1'), wide),
     child<ImportResult>('import', path.join(dir, 'store-import-2'), wide2),
+    child<ImportResult>('import', path.join(dir, 'store-import-5'), wide5),
   ];
   say('### Dataset import (CSV, 30 columns: id, 24 decimals, 3 integers, a category, a boolean)');
   say();
