@@ -119,10 +119,17 @@ export async function writeEvaluationOutputs(
 }
 
 export async function readEvaluationOutputs(store: ArtifactStore, path: string): Promise<EvaluationOutputs> {
-  const { stream } = await store.read(path);
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const table = tableFromIPC(Buffer.concat(chunks));
+  // One read into one buffer of the file's size: collecting a stream's chunks and joining them held
+  // the file twice over, and a diff reads two of them at once.
+  const file = await store.open(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await file.read(0, file.size);
+  } finally {
+    await file.close();
+  }
+  if (bytes.length < file.size) throw new Error(`evaluation outputs '${path}' are truncated`);
+  const table = tableFromIPC(bytes);
   const length = table.numRows;
   const classColumns = table.schema.fields.map((field) => field.name).filter((name) => /^p\d+$/.test(name));
   const slices = new Map<string, Uint8Array>();
