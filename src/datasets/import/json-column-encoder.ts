@@ -1,6 +1,7 @@
 import type { ColumnType } from '../dataset-table.js';
-import { BoolBuilder, Float64Builder, StringBuilder } from './column-builders.js';
+import { StringBuilder } from './column-builders.js';
 import type { EncodedColumn } from './encoded-batch.js';
+import { LazyColumnBuilders } from './lazy-column-builders.js';
 import { sourceChangedError } from './source-changed.js';
 
 type State = 'null' | 'float64' | 'bool' | 'string';
@@ -14,15 +15,13 @@ type State = 'null' | 'float64' | 'bool' | 'string';
  */
 export class JsonColumnEncoder {
   private state: State = 'null';
-  private rows = 0;
-  private floats: Float64Builder | undefined;
-  private bools: BoolBuilder | undefined;
-  private strings: StringBuilder | undefined;
+  private readonly builders: LazyColumnBuilders;
 
   constructor(
     private readonly capacity: number,
     private readonly forced: ColumnType | null,
   ) {
+    this.builders = new LazyColumnBuilders(capacity);
     if (forced) this.state = forced;
   }
 
@@ -31,88 +30,61 @@ export class JsonColumnEncoder {
       this.appendMissing();
     } else if (typeof value === 'number') {
       if (this.state === 'null') this.state = 'float64';
-      if (this.state === 'float64') this.floatBuilder().append(value);
+      if (this.state === 'float64') this.builders.float().append(value);
       else if (this.state === 'bool') this.toText('a bool column holds numbers').append(String(value));
-      else this.stringBuilder().append(String(value));
+      else this.builders.string().append(String(value));
     } else if (typeof value === 'boolean') {
       if (this.state === 'null') this.state = 'bool';
-      if (this.state === 'bool') this.boolBuilder().append(value);
+      if (this.state === 'bool') this.builders.bool().append(value);
       else if (this.state === 'float64')
         this.toText('a number column holds true/false').append(String(value));
-      else this.stringBuilder().append(String(value));
+      else this.builders.string().append(String(value));
     } else {
       const text = typeof value === 'string' ? value : JSON.stringify(value);
       if (this.state === 'null') this.state = 'string';
-      if (this.state === 'string') this.stringBuilder().append(text);
+      if (this.state === 'string') this.builders.string().append(text);
       else this.toText(`a ${this.state} column holds text`).append(text);
     }
-    this.rows += 1;
+    this.builders.rows += 1;
   }
 
   /** For a column first seen after `count` rows of the batch: those rows are missing values. */
   skip(count: number): void {
-    this.rows += count;
-    if (this.floats) this.floats.appendMissing(count);
-    if (this.bools) this.bools.appendMissing(count);
-    if (this.strings) this.strings.appendMissing(count);
+    this.builders.skip(count);
   }
 
   finish(): EncodedColumn {
-    if (this.state === 'float64') return this.floatBuilder().finish();
-    if (this.state === 'bool') return this.boolBuilder().finish();
-    if (this.state === 'string') return this.stringBuilder().finish();
+    if (this.state === 'float64') return this.builders.float().finish();
+    if (this.state === 'bool') return this.builders.bool().finish();
+    if (this.state === 'string') return this.builders.string().finish();
     return { type: 'null' };
   }
 
   private appendMissing(): void {
-    if (this.state === 'float64') this.floatBuilder().append(NaN);
-    else if (this.state === 'bool') this.boolBuilder().append(null);
-    else if (this.state === 'string') this.stringBuilder().append(null);
+    if (this.state === 'float64') this.builders.float().append(NaN);
+    else if (this.state === 'bool') this.builders.bool().append(null);
+    else if (this.state === 'string') this.builders.string().append(null);
   }
 
   /** Turns the column into text, rewriting the values so far; refused when the type was forced. */
   private toText(reason: string): StringBuilder {
     if (this.forced) throw sourceChangedError(reason);
+    const { floats, bools } = this.builders;
     const strings = new StringBuilder(this.capacity);
-    if (this.floats) {
-      for (const value of this.floats.values.subarray(0, this.floats.length)) {
+    if (floats) {
+      for (const value of floats.values.subarray(0, floats.length)) {
         strings.append(value === value ? String(value) : null);
       }
-    } else if (this.bools) {
-      const { values, valid, length } = this.bools;
+    } else if (bools) {
+      const { values, valid, length } = bools;
       for (let i = 0; i < length; i++) strings.append(valid[i] ? String(values[i] === 1) : null);
     } else {
-      strings.appendMissing(this.rows);
+      strings.appendMissing(this.builders.rows);
     }
-    this.floats = undefined;
-    this.bools = undefined;
-    this.strings = strings;
+    this.builders.floats = undefined;
+    this.builders.bools = undefined;
+    this.builders.strings = strings;
     this.state = 'string';
     return strings;
-  }
-
-  // A builder created after rows were seen starts with them as missing values (all were).
-  private floatBuilder(): Float64Builder {
-    if (!this.floats) {
-      this.floats = new Float64Builder(this.capacity);
-      this.floats.appendMissing(this.rows);
-    }
-    return this.floats;
-  }
-
-  private boolBuilder(): BoolBuilder {
-    if (!this.bools) {
-      this.bools = new BoolBuilder(this.capacity);
-      this.bools.appendMissing(this.rows);
-    }
-    return this.bools;
-  }
-
-  private stringBuilder(): StringBuilder {
-    if (!this.strings) {
-      this.strings = new StringBuilder(this.capacity);
-      this.strings.appendMissing(this.rows);
-    }
-    return this.strings;
   }
 }

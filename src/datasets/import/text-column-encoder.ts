@@ -1,6 +1,7 @@
 import type { ColumnType } from '../dataset-table.js';
-import { BoolBuilder, Float64Builder, StringBuilder } from './column-builders.js';
+import type { BoolBuilder, Float64Builder, StringBuilder } from './column-builders.js';
 import type { EncodedColumn } from './encoded-batch.js';
+import { LazyColumnBuilders } from './lazy-column-builders.js';
 import { sourceChangedError } from './source-changed.js';
 import { parseBoolText, parseDecimal } from './text-values.js';
 
@@ -14,27 +15,26 @@ type State = 'null' | 'float64' | 'bool' | 'string' | 'mixed';
  */
 export class TextColumnEncoder {
   private state: State = 'null';
-  private rows = 0;
-  private floats: Float64Builder | undefined;
-  private bools: BoolBuilder | undefined;
-  private strings: StringBuilder | undefined;
+  private readonly builders: LazyColumnBuilders;
 
   constructor(
-    private readonly capacity: number,
+    capacity: number,
     private readonly forced: ColumnType | null,
-  ) {}
+  ) {
+    this.builders = new LazyColumnBuilders(capacity);
+  }
 
   /** Appends field `column` of `rows[0..count)`. */
   append(rows: readonly (readonly string[])[], count: number, column: number): void {
     if (this.forced) this.appendForced(this.forced, rows, count, column);
     else this.appendInferred(rows, count, column);
-    this.rows += count;
+    this.builders.rows += count;
   }
 
   finish(): EncodedColumn {
-    if (this.forced === 'float64' || this.state === 'float64') return this.floatBuilder().finish();
-    if (this.forced === 'bool' || this.state === 'bool') return this.boolBuilder().finish();
-    if (this.forced === 'string' || this.state === 'string') return this.stringBuilder().finish();
+    if (this.forced === 'float64' || this.state === 'float64') return this.builders.float().finish();
+    if (this.forced === 'bool' || this.state === 'bool') return this.builders.bool().finish();
+    if (this.forced === 'string' || this.state === 'string') return this.builders.string().finish();
     return { type: this.state === 'mixed' ? 'mixed' : 'null' };
   }
 
@@ -42,13 +42,13 @@ export class TextColumnEncoder {
     switch (this.state) {
       case 'null':
       case 'float64': {
-        const floats = this.floatBuilder();
+        const floats = this.builders.float();
         const failed = appendDecimals(floats, rows, count, column);
         if (failed < 0) {
           if (floats.present > 0) this.state = 'float64';
           return;
         }
-        this.floats = undefined;
+        this.builders.floats = undefined;
         if (this.state === 'float64') {
           this.state = 'mixed';
           return;
@@ -56,23 +56,23 @@ export class TextColumnEncoder {
         // Nothing but missing values before this chunk: its text decides.
         if (allBools(rows, count, column)) {
           this.state = 'bool';
-          appendBools(this.boolBuilder(), rows, count, column);
+          appendBools(this.builders.bool(), rows, count, column);
         } else {
           this.state = 'string';
-          appendStrings(this.stringBuilder(), rows, count, column);
+          appendStrings(this.builders.string(), rows, count, column);
         }
         return;
       }
       case 'bool':
         if (!allBools(rows, count, column)) {
           this.state = 'mixed';
-          this.bools = undefined;
+          this.builders.bools = undefined;
           return;
         }
-        appendBools(this.boolBuilder(), rows, count, column);
+        appendBools(this.builders.bool(), rows, count, column);
         return;
       case 'string':
-        appendStrings(this.stringBuilder(), rows, count, column);
+        appendStrings(this.builders.string(), rows, count, column);
         return;
       case 'mixed':
         return;
@@ -86,42 +86,17 @@ export class TextColumnEncoder {
     column: number,
   ): void {
     if (type === 'string') {
-      appendStrings(this.stringBuilder(), rows, count, column);
+      appendStrings(this.builders.string(), rows, count, column);
       return;
     }
     if (type === 'bool') {
       if (!allBools(rows, count, column)) throw sourceChangedError('a bool column holds other values');
-      appendBools(this.boolBuilder(), rows, count, column);
+      appendBools(this.builders.bool(), rows, count, column);
       return;
     }
-    if (appendDecimals(this.floatBuilder(), rows, count, column) >= 0) {
+    if (appendDecimals(this.builders.float(), rows, count, column) >= 0) {
       throw sourceChangedError('a number column holds text');
     }
-  }
-
-  // A builder created after rows were seen starts with them as missing values (all were).
-  private floatBuilder(): Float64Builder {
-    if (!this.floats) {
-      this.floats = new Float64Builder(this.capacity);
-      this.floats.appendMissing(this.rows);
-    }
-    return this.floats;
-  }
-
-  private boolBuilder(): BoolBuilder {
-    if (!this.bools) {
-      this.bools = new BoolBuilder(this.capacity);
-      this.bools.appendMissing(this.rows);
-    }
-    return this.bools;
-  }
-
-  private stringBuilder(): StringBuilder {
-    if (!this.strings) {
-      this.strings = new StringBuilder(this.capacity);
-      this.strings.appendMissing(this.rows);
-    }
-    return this.strings;
   }
 }
 
