@@ -155,11 +155,11 @@ function rangeEvidence(check: RangeCheck, material: CheckMaterial): CheckEvidenc
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  const any = values.length > nonFinite;
+  const sawFinite = values.length > nonFinite;
   return {
     kind: 'range',
-    min: any ? min : null,
-    max: any ? max : null,
+    min: sawFinite ? min : null,
+    max: sawFinite ? max : null,
     nonFinite,
     n: material.candidate.outputs.length,
   };
