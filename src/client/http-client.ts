@@ -22,6 +22,7 @@ import type {
 } from './assay-client.js';
 import { cliActor } from './actor.js';
 import { ClientError } from './client-error.js';
+import { splitRef } from './split-ref.js';
 
 const API = '/api/assay/v1';
 
@@ -186,11 +187,4 @@ export class HttpClient implements AssayClient {
     }
     return response;
   }
-}
-
-/** NAME@VERSION or NAME@ALIAS -> the name and what follows the last `@`. */
-export function splitRef(ref: string): { name: string; selector: string } {
-  const at = ref.lastIndexOf('@');
-  if (at <= 0 || at === ref.length - 1) throw new ClientError(`'${ref}' is not NAME@VERSION or NAME@ALIAS`);
-  return { name: ref.slice(0, at), selector: ref.slice(at + 1) };
 }

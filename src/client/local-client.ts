@@ -20,7 +20,7 @@ import type {
   RegisterModelInput,
   SetAliasInput,
 } from './assay-client.js';
-import { splitRef } from './http-client.js';
+import { splitRef } from './split-ref.js';
 
 /** The CLI on the embedded store: the same operations the server's /api/assay/v1 routes call. */
 export class LocalClient implements AssayClient {
