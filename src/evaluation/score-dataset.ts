@@ -1,5 +1,6 @@
 import type { DatasetVersion } from '../datasets/dataset-version.js';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
+import { copyColumn } from '../datasets/table-batches.js';
 import type { Expression } from '../expression/expression-ast.js';
 import { expressionColumns } from '../expression/expression-columns.js';
 import { evaluateExpression } from '../expression/expression-evaluate.js';
@@ -138,15 +139,4 @@ function pick(values: Uint8Array, mask: Uint8Array, count: number): Uint8Array {
   const picked = new Uint8Array(count);
   for (let i = 0, j = 0; i < mask.length; i += 1) if (mask[i]) picked[j++] = values[i] as number;
   return picked;
-}
-
-/** A column in memory of its own (a transient batch's memory is reused by the next). */
-function copyColumn(column: Column): Column {
-  const { values } = column;
-  return {
-    name: column.name,
-    type: column.type,
-    values: Array.isArray(values) ? [...values] : values.slice(),
-    ...(column.valid ? { valid: column.valid.slice() } : {}),
-  };
 }

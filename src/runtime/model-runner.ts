@@ -1,5 +1,6 @@
 import type ort from 'onnxruntime-node';
 import type { DatasetSchema, TableBatch } from '../datasets/dataset-table.js';
+import { copyColumns } from '../datasets/table-batches.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { columnsFeeder } from './columns-feeder.js';
 import type { InputFeeder } from './input-feeder.js';
@@ -30,7 +31,10 @@ export interface ModelRunner {
   readonly featureColumns: readonly string[] | null;
   /** Refuses, before any row is read, a dataset lacking a column the model needs or holding one of a kind it cannot take. */
   checkSchema(schema: DatasetSchema): void;
-  /** Scores every row of the batch. Calls are queued: one runs at a time. */
+  /**
+   * Scores every row of the batch. Takes what it needs from the batch before it returns, so the
+   * caller may reuse the batch's memory at once (transient dataset batches do).
+   */
   run(batch: TableBatch): Promise<Predictions>;
   close(): Promise<void>;
 }
@@ -54,6 +58,7 @@ export async function prepareRunner(
   const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null, chunkRows);
   const session = await openSession(bytes, options.session);
   const fetches = fetchedOutputs(spec);
+  const usedColumns = new Set(feeder.uses.map((use) => use.column));
   let queue: Promise<unknown> = Promise.resolve();
 
   async function score(batch: TableBatch): Promise<Predictions> {
@@ -73,8 +78,12 @@ export async function prepareRunner(
     featureColumns,
     checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch) {
-      // Feed buffers are shared between calls: a second batch waits for the first.
-      const result = queue.then(() => score(batch));
+      // Feed buffers are shared between calls: a second batch waits for the first, on a copy of
+      // the columns it reads, taken now. (A batch lacking one is refused by bind() with the list
+      // of the columns it has, before any value is read.)
+      const complete = [...usedColumns].every((name) => batch.columns.has(name));
+      const own = complete ? copyColumns(batch, usedColumns) : batch;
+      const result = queue.then(() => score(own));
       queue = result.catch(() => undefined);
       return result;
     },

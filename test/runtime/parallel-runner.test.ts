@@ -171,3 +171,56 @@ function expectSamePredictions(actual: Predictions, expected: Predictions): void
     );
   }
 }
+
+describe('every runner takes what it needs from a batch before run() returns', () => {
+  // Transient dataset batches are overwritten by the next read as soon as run() has returned.
+  const table = readFixtureCsv('iris', 'iris.csv');
+  const irisBytes = fixtureBytes('iris', 'iris-mlp-v2.onnx');
+  const cases: [string, () => Promise<ModelRunner>][] = [
+    [
+      'the single-session runner',
+      async () =>
+        prepareRunner(irisBytes, await inspectModel(irisBytes), {
+          defaultFeatureColumns: featureColumns(table),
+          chunkRows: 16,
+        }),
+    ],
+    [
+      'the parallel runner',
+      async () =>
+        prepareParallelRunner(irisBytes, await inspectModel(irisBytes), {
+          defaultFeatureColumns: featureColumns(table),
+          ...SPLIT,
+        }),
+    ],
+  ];
+
+  it.each(cases)('%s', async (_, make) => {
+    const runner = keep(await make());
+    const halves = [table.rows.slice(0, 75), table.rows.slice(75)];
+    const expected = await Promise.all(halves.map((rows) => runner.run(tableBatch(rows, table.header))));
+    const batches = halves.map((rows) => tableBatch(rows, table.header));
+    const pending = batches.map((batch) => runner.run(batch));
+    for (const batch of batches) {
+      for (const column of batch.columns.values()) {
+        if (column.values instanceof Float64Array) column.values.fill(1e6);
+      }
+    }
+    const actual = await Promise.all(pending);
+    actual.forEach((predictions, i) => expectSamePredictions(predictions, expected[i] as Predictions));
+  });
+
+  it('the fixed-batch fallback of the parallel runner', async () => {
+    const bytes = softmaxModel({ label: true, batch: 4 });
+    const runner = keep(
+      await prepareParallelRunner(bytes, await inspectModel(bytes), {
+        defaultFeatureColumns: ['a', 'b', 'c'],
+      }),
+    );
+    const rows = Array.from({ length: 6 }, (_, i) => ({ a: String(i), b: '0', c: '1' }));
+    const batch = tableBatch(rows, ['a', 'b', 'c']);
+    const pending = runner.run(batch);
+    (batch.columns.get('a')?.values as Float64Array).fill(-1e6);
+    expect([...((await pending).labels ?? [])]).toEqual([2, 0, 0, 0, 0, 0]);
+  });
+});
