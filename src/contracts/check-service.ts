@@ -2,7 +2,6 @@ import type { DatasetsService } from '../datasets/datasets-service.js';
 import { diffReport, type DiffReport } from '../behavior/diff-report.js';
 import { DEFAULT_THRESHOLDS } from '../behavior/diff-service.js';
 import { NotFoundError } from '../errors/assay-error.js';
-import type { Evaluation } from '../evaluation/evaluation-entities.js';
 import type { EvaluationOutputs } from '../evaluation/evaluation-outputs.js';
 import type { EvaluationService } from '../evaluation/evaluation-service.js';
 import type { ModelRegistrationService } from '../registry/model-registration-service.js';
@@ -76,7 +75,7 @@ export class CheckService {
     const baseline =
       baselineVersion === null ? null : await evaluate(baselineVersion, `${name}@${definition.baseline}`);
     const report = baseline ? diffOf(baseline, candidate) : null;
-    const perturbed = await this.perturbedRuns(definition.checks, candidate.evaluation, request);
+    const perturbed = await this.perturbedRuns(definition.checks, candidate, request);
 
     const material = { candidate, baseline, report, perturbed, tolerance: definition.identicalTolerance };
     const results: CheckResult[] = definition.checks.map((check) =>
@@ -120,13 +119,14 @@ export class CheckService {
   /** Scores the candidate on perturbed rows, once per invariance and direction check. */
   private async perturbedRuns(
     checks: readonly ContractCheck[],
-    evaluation: Evaluation,
+    candidate: EvaluatedVersion,
     request: CheckRequest,
   ): Promise<Map<ContractCheck, { outputs: EvaluationOutputs; by: number }>> {
+    const { evaluation } = candidate;
     const runs = new Map<ContractCheck, { outputs: EvaluationOutputs; by: number }>();
     for (const check of checks) {
       if (check.kind !== 'invariance' && check.kind !== 'direction') continue;
-      const by = check.kind === 'direction' ? (check.by ?? (await this.spread(check, evaluation))) : 0;
+      const by = check.kind === 'direction' ? (check.by ?? (await this.spread(check, candidate))) : 0;
       const perturbation = check.kind === 'direction' ? { add: by } : (check as InvarianceCheck).perturbation;
       request.onProgress?.(`perturbing ${check.column}`, 0, evaluation.rowCount);
       const outputs = await this.evaluations.scoreTransformed(evaluation, (batch) =>
@@ -141,8 +141,8 @@ export class CheckService {
    * How far a direction check raises its column by default: one standard deviation of the column
    * over the checked rows (1 when it does not vary), a move that matters for any scale.
    */
-  private async spread(check: DirectionCheck, evaluation: Evaluation): Promise<number> {
-    const outputs = await this.evaluations.readOutputs(evaluation);
+  private async spread(check: DirectionCheck, candidate: EvaluatedVersion): Promise<number> {
+    const { evaluation, outputs } = candidate;
     const dataset = await this.datasets.openDatasetVersion(
       evaluation.dataset.name,
       evaluation.dataset.version,
