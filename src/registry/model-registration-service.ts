@@ -95,12 +95,14 @@ export class ModelRegistrationService {
   ): Promise<RegisteredModelFile> {
     validateModelName(name);
     const bytes = await this.readModelFile(file);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const inspected = await inspectOrReason(bytes, {
       task: options.task,
       outputs: options.outputs,
       featureColumns: options.features ?? null,
     });
+    // A model that loads was hashed by its inspection: up to 2 GiB need not be hashed twice.
+    const sha256 =
+      'spec' in inspected ? inspected.spec.sha256 : createHash('sha256').update(bytes).digest('hex');
     // Stored even when it does not load: the version's source must lead to the file that failed.
     const artifactPath = await storeModelFile(this.artifactStore, bytes, sha256);
     const registration: RegistrationOutcome =
