@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { tableFromArrays, tableFromIPC, type Table } from 'apache-arrow';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { readArtifactBytes } from '../artifacts/read-artifact-bytes.js';
 import { ArrowFileEncoder } from '../datasets/arrow/arrow-file-encoder.js';
 
 /**
@@ -119,17 +120,8 @@ export async function writeEvaluationOutputs(
 }
 
 export async function readEvaluationOutputs(store: ArtifactStore, path: string): Promise<EvaluationOutputs> {
-  // One read into one buffer of the file's size: collecting a stream's chunks and joining them held
-  // the file twice over, and a diff reads two of them at once.
-  const file = await store.open(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = await file.read(0, file.size);
-  } finally {
-    await file.close();
-  }
-  if (bytes.length < file.size) throw new Error(`evaluation outputs '${path}' are truncated`);
-  const table = tableFromIPC(bytes);
+  // One read into one buffer (a diff reads two of these at once).
+  const table = tableFromIPC(await readArtifactBytes(store, path));
   const length = table.numRows;
   const classColumns = table.schema.fields.map((field) => field.name).filter((name) => /^p\d+$/.test(name));
   const slices = new Map<string, Uint8Array>();

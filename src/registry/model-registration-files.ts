@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { readArtifactBytes } from '../artifacts/read-artifact-bytes.js';
 import { PayloadTooLargeError } from '../errors/assay-error.js';
 import { inspectModel } from '../runtime/inspect-model.js';
 import { ModelInspectionError } from '../runtime/model-inspection-error.js';
@@ -22,6 +23,22 @@ export function modelFileUri(artifactPath: string): string {
   return `mlflow-artifacts:/${artifactPath}`;
 }
 
+/** A stored file in memory (onnxruntime loads models from bytes), refusing more than `maxBytes`. */
+export function readStoredBytes(
+  store: ArtifactStore,
+  path: string,
+  maxBytes: number,
+  what: string,
+): Promise<Buffer> {
+  return readArtifactBytes(store, path, { maxBytes, tooLarge: () => tooLarge(what, maxBytes) });
+}
+
+function tooLarge(what: string, maxBytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `${what} is larger than ${maxBytes} bytes, the most a single ONNX file can hold`,
+  );
+}
+
 /** Collects a stream into memory (onnxruntime loads models from bytes), refusing more than `maxBytes`. */
 export async function readAllBytes(stream: Readable, maxBytes: number, what: string): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -31,9 +48,7 @@ export async function readAllBytes(stream: Readable, maxBytes: number, what: str
     total += part.length;
     if (total > maxBytes) {
       stream.destroy();
-      throw new PayloadTooLargeError(
-        `${what} is larger than ${maxBytes} bytes, the most a single ONNX file can hold`,
-      );
+      throw tooLarge(what, maxBytes);
     }
     parts.push(part);
   }

@@ -17,6 +17,7 @@ import {
   MAX_MODEL_BYTES,
   modelFileUri,
   readAllBytes,
+  readStoredBytes,
   storeModelFile,
 } from './model-registration-files.js';
 import type { RegistrationOutcome } from './model-registration-outcome.js';
@@ -149,8 +150,12 @@ export class ModelRegistrationService {
       spec: row.spec,
       artifactPath: row.artifactPath,
       async readBytes() {
-        const { stream } = await store.read(row.artifactPath);
-        const bytes = await readAllBytes(stream, maxBytes, `The model file '${row.artifactPath}'`);
+        const bytes = await readStoredBytes(
+          store,
+          row.artifactPath,
+          maxBytes,
+          `The model file '${row.artifactPath}'`,
+        );
         const sha256 = createHash('sha256').update(bytes).digest('hex');
         if (sha256 !== row.spec.sha256) {
           throw new InvalidStateError(

@@ -9,7 +9,7 @@ import type { RegistrationOutcome, VersionSourceInspector } from './model-regist
 import {
   inspectOrReason,
   MAX_MODEL_BYTES,
-  readAllBytes,
+  readStoredBytes,
   storeModelFile,
 } from './model-registration-files.js';
 
@@ -54,8 +54,7 @@ export class ModelSourceInspector implements VersionSourceInspector {
   ): Promise<RegistrationOutcome> {
     let bytes: Buffer;
     try {
-      const { stream } = await this.store.read(file);
-      bytes = await readAllBytes(stream, this.maxModelBytes, `The model file '${file}'`);
+      bytes = await readStoredBytes(this.store, file, this.maxModelBytes, `The model file '${file}'`);
     } catch (error) {
       if (error instanceof AssayError)
         return { kind: 'failed', reason: `Cannot read the model file '${file}': ${error.message}` };
@@ -78,8 +77,7 @@ export class ModelSourceInspector implements VersionSourceInspector {
 
   private async readText(path: string): Promise<string | null> {
     try {
-      const { stream } = await this.store.read(path);
-      return (await readAllBytes(stream, MLMODEL_MAX_BYTES, `'${path}'`)).toString('utf8');
+      return (await readStoredBytes(this.store, path, MLMODEL_MAX_BYTES, `'${path}'`)).toString('utf8');
     } catch (error) {
       // Missing, a directory, too large: not an MLflow model this inspector understands.
       if (error instanceof AssayError) return null;
