@@ -82,8 +82,3 @@ function fits(value: number | string | boolean, type: ColumnType): boolean {
 function typeName(type: ColumnType): string {
   return type === 'float64' ? 'numbers' : type === 'bool' ? 'booleans' : 'text';
 }
-
-/** Raising a column by `by`: the direction check's perturbation. */
-export function raiseBy(by: number): Perturbation {
-  return { add: by };
-}

@@ -50,7 +50,7 @@ export interface ImportTuning {
  */
 const PARSE_WORKERS = os.availableParallelism() >= 2 ? Math.min(8, os.availableParallelism()) : 0;
 
-export const DEFAULT_IMPORT_TUNING: ImportTuning = {
+const DEFAULT_IMPORT_TUNING: ImportTuning = {
   batchRows: 65_536,
   rangeBytes: 8 << 20,
   workers: PARSE_WORKERS,

@@ -51,7 +51,7 @@ export function copyColumns(batch: TableBatch, names: Iterable<string>): TableBa
 }
 
 /** Consecutive batches (same columns) as one. */
-export function concatBatches(batches: readonly TableBatch[]): TableBatch {
+function concatBatches(batches: readonly TableBatch[]): TableBatch {
   const first = batches[0];
   if (!first) throw new Error('concatBatches needs at least one batch');
   if (batches.length === 1) return first;

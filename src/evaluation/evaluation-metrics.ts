@@ -5,6 +5,7 @@ import { classificationMetrics } from './metrics/classification-metrics.js';
 import { confusionCounts, countsToRows } from './metrics/confusion-matrix.js';
 import { accuracyFromCounts, classScoresFromCounts, macroScoresFromCounts } from './metrics/label-metrics.js';
 import { regressionMetrics } from './metrics/regression-metrics.js';
+import { countIncluded } from './metrics/row-mask.js';
 
 export type MetricValues = Record<string, number | number[][] | null>;
 
@@ -27,7 +28,8 @@ export function evaluationMetrics(
   const slices: Record<string, { rows: number; metrics: MetricValues }> = {};
   const truth = outputs.truth;
   if (truth === null || labelColumn === null) {
-    for (const [name, mask] of outputs.slices) slices[name] = { rows: countOnes(mask), metrics: {} };
+    for (const [name, mask] of outputs.slices)
+      slices[name] = { rows: countIncluded(mask, mask.length), metrics: {} };
     return { metrics: {}, slices };
   }
   const labelled = new Uint8Array(outputs.length);
@@ -43,13 +45,13 @@ export function evaluationMetrics(
   for (const [name, sliceMask] of outputs.slices) {
     const mask = new Uint8Array(outputs.length);
     for (let i = 0; i < mask.length; i += 1) mask[i] = (sliceMask[i] as number) & (labelled[i] as number);
-    slices[name] = { rows: countOnes(sliceMask), metrics: compute(mask) };
+    slices[name] = { rows: countIncluded(sliceMask, sliceMask.length), metrics: compute(mask) };
   }
   return { metrics, slices };
 }
 
 /** The class count an evaluation's classifier works with: the model's, else what the labels show. */
-export function outputsClassCount(outputs: EvaluationOutputs): number {
+function outputsClassCount(outputs: EvaluationOutputs): number {
   if (outputs.classCount) return outputs.classCount;
   let largest = 1;
   for (const label of outputs.labels ?? []) largest = Math.max(largest, label);
@@ -102,10 +104,4 @@ function classIndices(
     indices[i] = value;
   }
   return indices;
-}
-
-function countOnes(mask: Uint8Array): number {
-  let count = 0;
-  for (let i = 0; i < mask.length; i += 1) count += mask[i] as number;
-  return count;
 }

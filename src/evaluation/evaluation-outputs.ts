@@ -103,22 +103,6 @@ export class EvaluationOutputsWriter {
   }
 }
 
-/** The whole outputs in one go. */
-export async function writeEvaluationOutputs(
-  store: ArtifactStore,
-  path: string,
-  outputs: EvaluationOutputs,
-): Promise<void> {
-  const writer = new EvaluationOutputsWriter(store, path);
-  try {
-    await writer.append(outputs, 0, outputs.length);
-    await writer.finish(outputs);
-  } catch (error) {
-    await writer.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  }
-}
-
 export async function readEvaluationOutputs(store: ArtifactStore, path: string): Promise<EvaluationOutputs> {
   // One read into one buffer (a diff reads two of these at once).
   const table = tableFromIPC(await readArtifactBytes(store, path));

@@ -10,7 +10,8 @@ import type { ModelRunner } from '../runtime/model-runner.js';
 import type { Predictions } from '../runtime/model-spec.js';
 import { EvaluationAccumulator } from './evaluation-accumulator.js';
 import type { EvaluationOutputs } from './evaluation-outputs.js';
-import { countSelected, selectRows } from './select-rows.js';
+import { countIncluded } from './metrics/row-mask.js';
+import { selectRows } from './select-rows.js';
 
 export interface ScoreOptions {
   readonly where: Expression | null;
@@ -76,7 +77,7 @@ export async function scoreDataset(
     let read = 0;
     for await (const batch of dataset.batches({ columns: [...columns], transient: true })) {
       const mask = where ? evaluateExpression(where, batch) : null;
-      const count = mask ? countSelected(mask) : batch.length;
+      const count = mask ? countIncluded(mask, mask.length) : batch.length;
       if (count > 0) {
         const filtered = mask ? selectRows(batch, mask, count) : batch;
         const selected = transform ? transform(filtered) : filtered;

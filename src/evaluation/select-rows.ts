@@ -33,9 +33,3 @@ function selectColumn(column: Column, mask: Uint8Array, count: number): Column {
   for (let i = 0; i < mask.length; i += 1) if (mask[i]) selected.push(values[i] ?? null);
   return { name: column.name, type: column.type, values: selected };
 }
-
-export function countSelected(mask: Uint8Array): number {
-  let count = 0;
-  for (let i = 0; i < mask.length; i += 1) count += mask[i] ? 1 : 0;
-  return count;
-}

@@ -6,7 +6,7 @@ import { columnsFeeder } from './columns-feeder.js';
 import type { InputFeeder } from './input-feeder.js';
 import { checkSchema } from './input-schema-check.js';
 import type { ModelSpec, Predictions, TensorSpec } from './model-spec.js';
-import { openSession, type SessionSettings } from './onnx-session.js';
+import { openSession } from './onnx-session.js';
 import { fetchedOutputs, PredictionCollector } from './prediction-collector.js';
 import { tensorFeeder } from './tensor-feeder.js';
 
@@ -21,7 +21,6 @@ export interface RunnerOptions {
   readonly defaultFeatureColumns?: readonly string[] | null | undefined;
   /** Rows per onnxruntime call (DEFAULT_CHUNK_ROWS); a model with a fixed batch size gets its own. */
   readonly chunkRows?: number | undefined;
-  readonly session?: SessionSettings | undefined;
 }
 
 /** A loaded model, ready to score table batches. Holds no global state: one per worker thread is fine. */
@@ -56,7 +55,7 @@ export async function prepareRunner(
   const fixedBatch = fixedBatchSize(spec.signature.inputs);
   const chunkRows = fixedBatch ?? requested;
   const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null, chunkRows);
-  const session = await openSession(bytes, options.session);
+  const session = await openSession(bytes);
   const fetches = fetchedOutputs(spec);
   const usedColumns = new Set(feeder.uses.map((use) => use.column));
   let queue: Promise<unknown> = Promise.resolve();

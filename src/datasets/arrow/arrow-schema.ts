@@ -6,7 +6,7 @@ export function arrowSchema(names: readonly string[], types: readonly ColumnType
   return new Schema(names.map((name, i) => new Field(name, arrowType(types[i] ?? 'string'), true)));
 }
 
-export function arrowType(type: ColumnType): DataType {
+function arrowType(type: ColumnType): DataType {
   if (type === 'float64') return new Float64();
   if (type === 'bool') return new Bool();
   return new Utf8();

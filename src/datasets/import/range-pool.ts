@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { EncodedBatch } from './encoded-batch.js';
 import { parseRangesInline } from './parse-range.js';
 import type { RangeTask } from './range-task.js';
-import { startRangeWorker } from './worker-launch.js';
+import { startModuleWorker } from '../../util/module-worker.js';
 import { replyError, type WorkerReply } from './worker-protocol.js';
 
 /**
@@ -49,7 +49,7 @@ class RangePool {
   ) {
     this.states = tasks.map(() => ({ queue: [], done: false }));
     for (let i = 0; i < workerCount; i++) {
-      const worker = startRangeWorker();
+      const worker = startModuleWorker(import.meta.url, 'range-worker');
       worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {

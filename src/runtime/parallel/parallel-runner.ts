@@ -67,7 +67,6 @@ export async function prepareParallelRunner(
     model: bytes,
     spec,
     chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
-    threads: 1,
   };
   const pool = new BufferPool();
   const starting = Array.from({ length: count }, () => startScoringWorker(data, pool));

@@ -6,8 +6,6 @@ export interface ScoringWorkerData {
   readonly spec: ModelSpec;
   /** Rows per onnxruntime call. */
   readonly chunkRows: number;
-  /** onnxruntime's threads per operator in this worker. */
-  readonly threads: number;
 }
 
 /** One model input for every row of a batch: row-major, `dims[0]` rows. */

@@ -14,7 +14,7 @@ const settings = workerData as ScoringWorkerData;
 
 if (port) {
   try {
-    const session = await openSession(settings.model, { intraOpThreads: settings.threads });
+    const session = await openSession(settings.model, { intraOpThreads: 1 }); // see parallel-runner.ts
     const fetches = fetchedOutputs(settings.spec);
     port.on('message', (request: ScoreRequest) => {
       const returned = inputBuffers(request);
