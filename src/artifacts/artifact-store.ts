@@ -13,12 +13,6 @@ export interface StoredArtifact {
   readonly size: number;
 }
 
-/**
- * Where artifacts live. Paths are relative, '/'-separated and already checked by
- * `normalizeArtifactPath`; implementations must still never touch anything outside their root, and
- * refuse (InvalidParameterError) a path that would lead outside it, e.g. through a symlink.
- * A local directory now; S3-compatible storage implements the same interface.
- */
 /** A stored file opened for reads at any position. Close it when done. */
 export interface ArtifactFile {
   readonly size: number;
@@ -30,6 +24,12 @@ export interface ArtifactFile {
   close(): Promise<void>;
 }
 
+/**
+ * Where artifacts live. Paths are relative, '/'-separated and already checked by
+ * `normalizeArtifactPath`; implementations must still never touch anything outside their root, and
+ * refuse (InvalidParameterError) a path that would lead outside it, e.g. through a symlink.
+ * A local directory now; S3-compatible storage implements the same interface.
+ */
 export interface ArtifactStore {
   /** For start-up messages. */
   readonly description: string;

@@ -265,8 +265,7 @@ export class DatasetsService {
 
   private async artifactExists(artifactPath: string): Promise<boolean> {
     try {
-      const { stream } = await this.artifacts.read(artifactPath);
-      stream.destroy();
+      await (await this.artifacts.open(artifactPath)).close();
       return true;
     } catch (error) {
       if (error instanceof NotFoundError) return false;

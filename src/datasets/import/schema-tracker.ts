@@ -65,7 +65,7 @@ export class SchemaTracker {
 
   /** Fixes the types the file is written with: those seen so far (nothing seen: float64). */
   fixWrittenTypes(): { readonly names: readonly string[]; readonly types: readonly ColumnType[] } {
-    this.written = { names: [...this.names], types: this.seen.map(finalType) };
+    this.written = this.forced();
     return this.written;
   }
 

@@ -22,6 +22,7 @@ export class TextColumnEncoder {
     private readonly forced: ColumnType | null,
   ) {
     this.builders = new LazyColumnBuilders(capacity);
+    if (forced) this.state = forced;
   }
 
   /** Appends field `column` of `rows[0..count)`. */
@@ -32,9 +33,9 @@ export class TextColumnEncoder {
   }
 
   finish(): EncodedColumn {
-    if (this.forced === 'float64' || this.state === 'float64') return this.builders.float().finish();
-    if (this.forced === 'bool' || this.state === 'bool') return this.builders.bool().finish();
-    if (this.forced === 'string' || this.state === 'string') return this.builders.string().finish();
+    if (this.state === 'float64') return this.builders.float().finish();
+    if (this.state === 'bool') return this.builders.bool().finish();
+    if (this.state === 'string') return this.builders.string().finish();
     return { type: this.state === 'mixed' ? 'mixed' : 'null' };
   }
 
@@ -42,6 +43,11 @@ export class TextColumnEncoder {
     switch (this.state) {
       case 'null':
       case 'float64': {
+        // A first value that is no number decides at once, sparing a number buffer for a text column.
+        if (this.state === 'null' && !startsWithNumber(rows, count, column)) {
+          this.startFromText(rows, count, column);
+          return;
+        }
         const floats = this.builders.float();
         const failed = appendDecimals(floats, rows, count, column);
         if (failed < 0) {
@@ -53,14 +59,7 @@ export class TextColumnEncoder {
           this.state = 'mixed';
           return;
         }
-        // Nothing but missing values before this chunk: its text decides.
-        if (allBools(rows, count, column)) {
-          this.state = 'bool';
-          appendBools(this.builders.bool(), rows, count, column);
-        } else {
-          this.state = 'string';
-          appendStrings(this.builders.string(), rows, count, column);
-        }
+        this.startFromText(rows, count, column);
         return;
       }
       case 'bool':
@@ -76,6 +75,17 @@ export class TextColumnEncoder {
         return;
       case 'mixed':
         return;
+    }
+  }
+
+  /** Nothing but missing values before this chunk, and it holds text: the text decides. */
+  private startFromText(rows: readonly (readonly string[])[], count: number, column: number): void {
+    if (allBools(rows, count, column)) {
+      this.state = 'bool';
+      appendBools(this.builders.bool(), rows, count, column);
+    } else {
+      this.state = 'string';
+      appendStrings(this.builders.string(), rows, count, column);
     }
   }
 
@@ -118,6 +128,15 @@ function appendDecimals(
     floats.append(value);
   }
   return -1;
+}
+
+/** Whether the chunk's first present field (if any) reads as a number. */
+function startsWithNumber(rows: readonly (readonly string[])[], count: number, column: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const text = (rows[i] as readonly string[])[column] as string;
+    if (text !== '') return !Number.isNaN(parseDecimal(text));
+  }
+  return true;
 }
 
 function allBools(rows: readonly (readonly string[])[], count: number, column: number): boolean {
