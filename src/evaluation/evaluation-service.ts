@@ -14,7 +14,6 @@ import { versionNotFound } from '../registry/registry-errors.js';
 import { RegistryStore } from '../registry/registry-store.js';
 import { defaultFeatureColumns } from '../runtime/feature-columns.js';
 import type { ModelRunner } from '../runtime/model-runner.js';
-import { prepareParallelRunner } from '../runtime/parallel/parallel-runner.js';
 import type { Database } from '../store/database.js';
 import { isUniqueViolation } from '../store/db-errors.js';
 import { EvaluationRepository, type EvaluationRow } from '../store/evaluation-repository.js';
@@ -196,6 +195,8 @@ export class EvaluationService {
 }
 
 async function openRunner(runnable: RunnableModel, info: DatasetVersionInfo): Promise<ModelRunner> {
+  // Loaded on first use: onnxruntime's native library costs every process that never evaluates.
+  const { prepareParallelRunner } = await import('../runtime/parallel/parallel-runner.js');
   const runner = await prepareParallelRunner(await runnable.readBytes(), runnable.spec, {
     defaultFeatureColumns: defaultFeatureColumns(info.schema, { id: info.idColumn, label: info.labelColumn }),
   });

@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { readArtifactBytes } from '../artifacts/read-artifact-bytes.js';
 import { PayloadTooLargeError } from '../errors/assay-error.js';
-import { inspectModel } from '../runtime/inspect-model.js';
 import { ModelInspectionError } from '../runtime/model-inspection-error.js';
 import type { ModelOverrides } from '../runtime/model-roles.js';
 import type { ModelSpec } from '../runtime/model-spec.js';
@@ -71,6 +70,8 @@ export async function inspectOrReason(
   overrides: ModelOverrides = {},
 ): Promise<{ spec: ModelSpec } | { reason: string }> {
   try {
+    // Loaded on first use: onnxruntime's native library costs every process that never inspects a model.
+    const { inspectModel } = await import('../runtime/inspect-model.js');
     return { spec: await inspectModel(bytes, overrides) };
   } catch (error) {
     if (error instanceof ModelInspectionError) return { reason: error.reason };
