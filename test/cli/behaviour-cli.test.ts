@@ -82,6 +82,17 @@ describe('the assay CLI, embedded and against a server', () => {
     expect(dataset).toMatch(/rows: +569/);
   });
 
+  it('tells a dataset format by its file name the same way embedded and against a server', async () => {
+    const people = path.join(localDir, 'people.pq');
+    await fs.copyFile(path.resolve(import.meta.dirname, '../datasets/fixtures/people.parquet'), people);
+    const imported = await same('datasets', 'create', 'people', people);
+    expect(imported).toContain('people@1');
+    const unknown = await both('datasets', 'create', 'people', `${CANCER}reference.json`);
+    expect(unknown.remote.stderr).toBe(unknown.local.stderr);
+    expect(unknown.local.stderr).toContain("Cannot tell the format of 'reference.json'");
+    expect([unknown.local.code, unknown.remote.code]).toEqual([1, 1]);
+  });
+
   it('a file that does not load: FAILED_REGISTRATION, the reason, a non-zero exit', async () => {
     const broken = path.join(localDir, 'broken.onnx');
     await fs.writeFile(broken, 'not a model');

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { pipeline, Transform } from 'node:stream';
 import type { SourceFormat } from '../../datasets/dataset-entities.js';
-import { SOURCE_FORMATS } from '../../datasets/dataset-entities.js';
+import { formatOfFileName, parseSourceFormat } from '../../datasets/source-format.js';
 import { InvalidParameterError, PayloadTooLargeError } from '../../errors/assay-error.js';
 import type { BehaviourOperations } from '../../operations/behaviour-operations.js';
 import type { ModelTask } from '../../runtime/model-spec.js';
@@ -136,18 +136,9 @@ function splitList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
-/** The format given, else the uploaded file's extension. */
+/** The format given, else the uploaded file's extension (as the embedded CLI decides it). */
 function sourceFormat(format: string | undefined, filename: string | undefined): SourceFormat {
-  if (format !== undefined) {
-    if (!(SOURCE_FORMATS as readonly string[]).includes(format)) {
-      throw new InvalidParameterError(`format must be one of ${SOURCE_FORMATS.join(', ')}, got '${format}'`);
-    }
-    return format as SourceFormat;
-  }
-  const extension = /\.([a-z]+)$/i.exec(filename ?? '')?.[1]?.toLowerCase();
-  if (extension === 'csv' || extension === 'parquet' || extension === 'jsonl') return extension;
-  if (extension === 'ndjson') return 'jsonl';
-  throw new InvalidParameterError(
-    `format is required (csv, jsonl or parquet) when the file name${filename ? ` '${filename}'` : ''} does not tell`,
-  );
+  if (format !== undefined) return parseSourceFormat(format);
+  if (filename !== undefined) return formatOfFileName(filename);
+  throw new InvalidParameterError('format is required (csv, jsonl or parquet) when no file name is given');
 }
