@@ -152,7 +152,7 @@ async function postgresSuite(): Promise<void> {
       const search10k = await createExperiment(client, 'search-10k');
       const created = await createRuns(client, search10k, QUICK ? 2000 : 10_000, CLIENTS);
       report(
-        `| PostgreSQL: create run + log-batch, ${RUN_CLIENTS} clients | ${fmt(created.runsPerSecond)} runs/s | (no target) |`,
+        `| PostgreSQL: create run + log-batch, ${CLIENTS} clients | ${fmt(created.runsPerSecond)} runs/s | (no target) |`,
       );
       const small = await searchLatency(client, search10k, QUICK ? 50 : 300);
       report(
