@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { argmaxLabels } from '../evaluation/metrics/argmax.js';
 import { lowerIsBetter } from '../evaluation/metric-catalog.js';
+import type { Evaluation } from '../evaluation/evaluation-entities.js';
 import type { EvaluationOutputs } from '../evaluation/evaluation-outputs.js';
 import { classificationDiff } from './diff/classification-diff.js';
 import { metricDeltas } from './diff/metric-deltas.js';
@@ -11,6 +12,17 @@ export interface EvaluatedSide {
   readonly outputs: EvaluationOutputs;
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly sliceMetrics: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** A stored evaluation and its outputs as one side of a diff. */
+export function evaluatedSide(evaluation: Evaluation, outputs: EvaluationOutputs): EvaluatedSide {
+  return {
+    outputs,
+    metrics: evaluation.metrics,
+    sliceMetrics: Object.fromEntries(
+      Object.entries(evaluation.slices).map(([name, slice]) => [name, slice.metrics]),
+    ),
+  };
 }
 
 export interface DiffReport {

@@ -4,7 +4,7 @@ import { InvalidParameterError } from '../errors/assay-error.js';
 import type { Evaluation } from '../evaluation/evaluation-entities.js';
 import type { EvaluationOutputs } from '../evaluation/evaluation-outputs.js';
 import type { EvaluationService } from '../evaluation/evaluation-service.js';
-import { diffReport, type DiffReport } from './diff-report.js';
+import { diffReport, evaluatedSide, type DiffReport } from './diff-report.js';
 
 export interface ModelVersionRef {
   readonly name: string;
@@ -91,8 +91,8 @@ export class DiffService {
       this.evaluations.readOutputs(b),
     ]);
     const report = diffReport(
-      { outputs: outputsA, metrics: a.metrics, sliceMetrics: sliceMetrics(a) },
-      { outputs: outputsB, metrics: b.metrics, sliceMetrics: sliceMetrics(b) },
+      evaluatedSide(a, outputsA),
+      evaluatedSide(b, outputsB),
       a.task,
       thresholds,
       top,
@@ -140,10 +140,6 @@ function checkThresholds(thresholds: readonly number[] | undefined): readonly nu
     }
   }
   return [...new Set(thresholds)].sort((x, y) => x - y);
-}
-
-function sliceMetrics(evaluation: Evaluation): Record<string, Readonly<Record<string, unknown>>> {
-  return Object.fromEntries(Object.entries(evaluation.slices).map(([name, slice]) => [name, slice.metrics]));
 }
 
 function rowOutputs(outputs: EvaluationOutputs, position: number): RowOutputs {

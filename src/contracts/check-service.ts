@@ -1,11 +1,11 @@
 import type { DatasetsService } from '../datasets/datasets-service.js';
-import { diffReport, type DiffReport } from '../behavior/diff-report.js';
+import { diffReport, evaluatedSide, type DiffReport } from '../behavior/diff-report.js';
 import { DEFAULT_THRESHOLDS } from '../behavior/diff-service.js';
 import { NotFoundError } from '../errors/assay-error.js';
 import type { EvaluationOutputs } from '../evaluation/evaluation-outputs.js';
 import type { EvaluationService } from '../evaluation/evaluation-service.js';
 import type { ModelRegistrationService } from '../registry/model-registration-service.js';
-import { versionNotFound } from '../registry/registry-errors.js';
+import { modelNotFound, versionNotFound } from '../registry/registry-errors.js';
 import { RegistryStore } from '../registry/registry-store.js';
 import type { ModelSpec } from '../runtime/model-spec.js';
 import { ContractRepository, type CheckRow } from '../store/contract-repository.js';
@@ -197,8 +197,7 @@ export class CheckService {
   }
 
   private async noContract(name: string): Promise<NotFoundError> {
-    if (!(await this.registry.models.find(this.database.db, name)))
-      return new NotFoundError(`Registered Model with name=${name} not found`);
+    if (!(await this.registry.models.find(this.database.db, name))) return modelNotFound(name);
     return new NotFoundError(
       `Registered model '${name}' has no contract to check against: set one with \`assay contracts set ${name} FILE\``,
     );
@@ -206,13 +205,7 @@ export class CheckService {
 }
 
 function diffOf(baseline: EvaluatedVersion, candidate: EvaluatedVersion): DiffReport {
-  const side = (version: EvaluatedVersion) => ({
-    outputs: version.outputs,
-    metrics: version.evaluation.metrics,
-    sliceMetrics: Object.fromEntries(
-      Object.entries(version.evaluation.slices).map(([slice, value]) => [slice, value.metrics]),
-    ),
-  });
+  const side = (version: EvaluatedVersion) => evaluatedSide(version.evaluation, version.outputs);
   return diffReport(side(baseline), side(candidate), candidate.evaluation.task, DEFAULT_THRESHOLDS, 0);
 }
 

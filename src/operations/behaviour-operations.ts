@@ -26,6 +26,7 @@ import type {
   ModelView,
 } from '../views/behaviour-views.js';
 import { parseDatasetRef, parseModelRef, selector, type ModelSelector } from './model-refs.js';
+import type { RegisteredModel } from '../registry/entities.js';
 
 export type Progress = (done: number, total: number | null) => void;
 
@@ -103,14 +104,18 @@ export class BehaviourOperations {
     let pageToken: string | undefined;
     do {
       const page = await this.assay.registeredModels.search({ maxResults: 1000, pageToken });
-      for (const model of page.items) views.push(await this.showModel(model.name));
+      for (const model of page.items) views.push(await this.modelView(model));
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
     return views;
   }
 
   async showModel(name: string): Promise<ModelView> {
-    const model = await this.assay.registeredModels.get(name);
+    return this.modelView(await this.assay.registeredModels.get(name));
+  }
+
+  private async modelView(model: RegisteredModel): Promise<ModelView> {
+    const { name } = model;
     const [versions, specs, checks, contract] = await Promise.all([
       this.assay.modelVersions.listForModel(name),
       this.assay.modelRegistration.modelSpecs(name),
