@@ -51,17 +51,9 @@ export async function prepareParallelRunner(
 ): Promise<ModelRunner> {
   const count = options.workers ?? Math.min(8, os.availableParallelism());
   if (fixedBatchSize(spec.signature.inputs) !== null || count < 1) return prepareRunner(bytes, spec, options);
-  const defaults = options.defaultFeatureColumns ?? null;
-  const { featureColumns, feeder: checker } = modelFeeder(spec, defaults, 1);
-  let feeder: InputFeeder | null = null;
-  let capacity = 0;
-  const feederFor = (rows: number): InputFeeder => {
-    if (feeder === null || rows > capacity) {
-      capacity = Math.max(rows, 1);
-      feeder = modelFeeder(spec, defaults, capacity).feeder;
-    }
-    return feeder;
-  };
+  const pieceRows = options.dispatchRows ?? DISPATCH_ROWS;
+  // One feeder for every piece: no piece holds more than pieceRows rows.
+  const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null, pieceRows);
 
   const data: ScoringWorkerData = {
     model: bytes,
@@ -75,7 +67,6 @@ export async function prepareParallelRunner(
   let workers: ScoringWorker[] | null = null;
   let nextId = 0;
   let closed = false;
-  const pieceRows = options.dispatchRows ?? DISPATCH_ROWS;
 
   const started = async (): Promise<ScoringWorker[]> => {
     if (workers) return workers;
@@ -89,14 +80,14 @@ export async function prepareParallelRunner(
   return {
     spec,
     featureColumns,
-    checkSchema: (schema) => checkSchema(checker.uses, schema),
+    checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch: TableBatch): Promise<Predictions> {
       if (closed) return Promise.reject(new InvalidStateError('the model runner is closed'));
       const pieces: { rows: number; inputs: InputData[] }[] = [];
       try {
         for (let start = 0; start < batch.length || pieces.length === 0; start += pieceRows) {
           const piece = sliceBatch(batch, start, Math.min(batch.length, start + pieceRows));
-          pieces.push({ rows: piece.length, inputs: batchInputs(feederFor(piece.length), piece, pool) });
+          pieces.push({ rows: piece.length, inputs: batchInputs(feeder, piece, pool) });
         }
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
