@@ -48,17 +48,20 @@ export function openDatabase(uri: string): Database {
     // Checkpoints happen in a worker thread, never inside a request's COMMIT.
     sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.pragma('journal_size_limit = 67108864');
-    // Should the worker ever die, SQLite's own automatic checkpoint takes over again.
-    const checkpointer = new SqliteCheckpointer(location.file, () => {
-      if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
-    });
-    const groupCommit = new GroupCommit(db, () => checkpointer.noteWrite());
+    // Should the worker ever die, SQLite's own automatic checkpoint takes over again. It starts with
+    // the first write: a process that only reads (most CLI commands) never needs the thread.
+    let checkpointer: SqliteCheckpointer | null = null;
+    const startCheckpointer = (): SqliteCheckpointer =>
+      new SqliteCheckpointer(location.file, () => {
+        if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      });
+    const groupCommit = new GroupCommit(db, () => (checkpointer ??= startCheckpointer()).noteWrite());
     return {
       db,
       dialect: 'sqlite',
       write: (work) => groupCommit.run(work),
       close: async () => {
-        await checkpointer.close();
+        await checkpointer?.close();
         // Closing the last connection checkpoints what is left in the WAL.
         await db.destroy();
       },
