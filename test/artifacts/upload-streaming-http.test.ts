@@ -129,5 +129,33 @@ describeEachStore(
       expect(response.status).toBe(400);
       expect(response.json).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' });
     });
+
+    it('holds the Assay API uploads to the same limit, declared or streamed, and stores nothing', async () => {
+      const message = `The upload is larger than the limit of ${SMALL_LIMIT} bytes (ASSAY_ARTIFACT_UPLOAD_LIMIT_BYTES)`;
+      const declared = await rawRequest(
+        server.port,
+        'POST',
+        '/api/assay/v1/datasets/big/versions?filename=big.csv',
+        {
+          body: Buffer.alloc(SMALL_LIMIT + 1, 'a'),
+          headers: { 'content-type': 'text/csv' },
+        },
+      );
+      expect(declared.status).toBe(413);
+      expect(declared.json).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message });
+      const streamed = await rawRequest(server.port, 'POST', '/api/assay/v1/models/big/versions', {
+        body: Readable.from(
+          (function* () {
+            for (let index = 0; index < 8; index += 1) yield randomBytes(64 * 1024);
+          })(),
+        ),
+        headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      });
+      expect(streamed.status).toBe(413);
+      expect(streamed.json).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message });
+      expect((await rawRequest(server.port, 'GET', '/api/assay/v1/models')).json).toEqual({ models: [] });
+      expect((await rawRequest(server.port, 'GET', '/api/assay/v1/datasets')).json).toEqual({ datasets: [] });
+      expect(await filesUnder(server.store.artifactsDir)).toEqual([]);
+    });
   },
 );

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Transform, type Readable } from 'node:stream';
 import { BadRequestError } from '../../errors/assay-error.js';
 
@@ -14,14 +15,18 @@ export interface UploadBody {
 /**
  * The request body as a stream the store may destroy on failure without destroying the request
  * itself (which would close the socket before the error response is sent). A client that goes away
- * mid-upload fails the stream, so the store removes its partial file.
+ * mid-upload fails the stream, so the store removes its partial file. With `limit`, the stream
+ * fails once more than `limit.bytes` went through (for readers that do not count for themselves).
  */
-export function detachedBody(request: IncomingMessage): UploadBody {
+export function detachedBody(
+  request: IncomingMessage,
+  limit?: { readonly bytes: number; readonly tooLarge: () => Error },
+): UploadBody {
   let received = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
-      callback(null, chunk);
+      callback(limit && received > limit.bytes ? limit.tooLarge() : null, chunk);
     },
   });
   // The client's doing, not a server fault: a 400 (logged as a warning) if anything is still listening.
@@ -39,6 +44,36 @@ export function detachedBody(request: IncomingMessage): UploadBody {
   });
   request.pipe(stream);
   return { stream, received: () => received };
+}
+
+/**
+ * Runs `work` on an upload. `work` calls `openBody` when it wants the body (after checking what it
+ * can without it): refused at once when the client declares more than `limit` bytes; `enforce`
+ * also fails the body past the limit, for readers that do not count for themselves. Should `work`
+ * fail, the rest of the body is dropped as discardUnreadBody says.
+ */
+export async function receiveUpload<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { readonly limit: number; readonly tooLarge: () => Error; readonly enforce: boolean },
+  work: (openBody: () => Readable) => Promise<T>,
+): Promise<T> {
+  let body: UploadBody | undefined;
+  const openBody = (): Readable => {
+    const declared = declaredLength(request.headers['content-length']);
+    if (declared !== undefined && declared > options.limit) throw options.tooLarge();
+    body = detachedBody(
+      request.raw,
+      options.enforce ? { bytes: options.limit, tooLarge: options.tooLarge } : undefined,
+    );
+    return body.stream;
+  };
+  try {
+    return await work(openBody);
+  } catch (error) {
+    discardUnreadBody(request.raw, body?.received() ?? 0, () => void reply.header('connection', 'close'));
+    throw error;
+  }
 }
 
 /** Upload size as declared by the client, when it declared one. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { PayloadTooLargeError } from '../../errors/assay-error.js';
 import type { ArtifactPathParams, ArtifactRouteOptions } from './route-options.js';
-import { declaredLength, detachedBody, discardUnreadBody } from './upload-body.js';
+import { receiveUpload } from './upload-body.js';
 
 export interface UploadRouteOptions extends ArtifactRouteOptions {
   uploadLimitBytes: number;
@@ -16,17 +16,12 @@ export const uploadRoute: FastifyPluginAsync<UploadRouteOptions> = async (
   { service, uploadLimitBytes },
 ) => {
   app.put<{ Params: ArtifactPathParams }>('/artifacts/*', async (request, reply) => {
-    let body: ReturnType<typeof detachedBody> | undefined;
-    try {
+    const upload = { limit: uploadLimitBytes, tooLarge: () => tooLarge(uploadLimitBytes), enforce: false };
+    // The store counts the bytes it writes and refuses past the limit itself.
+    await receiveUpload(request, reply, upload, async (openBody) => {
       const target = service.uploadTarget(request.params['*']);
-      const declared = declaredLength(request.headers['content-length']);
-      if (declared !== undefined && declared > uploadLimitBytes) throw tooLarge(uploadLimitBytes);
-      body = detachedBody(request.raw);
-      await service.upload(target, body.stream, uploadLimitBytes);
-    } catch (error) {
-      discardUnreadBody(request.raw, body?.received() ?? 0, () => void reply.header('connection', 'close'));
-      throw error;
-    }
+      await service.upload(target, openBody(), uploadLimitBytes);
+    });
     return {};
   });
 };

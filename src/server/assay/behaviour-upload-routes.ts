@@ -1,6 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import { pipeline, Transform } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
 import type { SourceFormat } from '../../datasets/dataset-entities.js';
 import { formatOfFileName, parseSourceFormat } from '../../datasets/source-format.js';
 import { InvalidParameterError, PayloadTooLargeError } from '../../errors/assay-error.js';
@@ -8,7 +6,7 @@ import type { BehaviourOperations } from '../../operations/behaviour-operations.
 import type { ModelTask } from '../../runtime/model-spec.js';
 import { parseSlice } from '../../operations/slice-argument.js';
 import { requestContext } from '../request-context.js';
-import { declaredLength, detachedBody, discardUnreadBody } from '../artifacts/upload-body.js';
+import { receiveUpload } from '../artifacts/upload-body.js';
 
 export interface BehaviourUploadOptions {
   readonly operations: BehaviourOperations;
@@ -26,13 +24,16 @@ export const behaviourUploadRoutes: FastifyPluginAsync<BehaviourUploadOptions> =
   app,
   { operations, uploadLimitBytes },
 ) => {
+  // Past the limit the body fails as it streams: the readers (ONNX loading, dataset import) do not count.
+  const upload = { limit: uploadLimitBytes, tooLarge: () => tooLarge(uploadLimitBytes), enforce: true };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   app.post<{ Params: { name: string }; Querystring: Query }>(
     '/models/:name/versions',
     async (request, reply) =>
-      withBody(request, reply, uploadLimitBytes, (file) => {
+      receiveUpload(request, reply, upload, (openBody) => {
+        const file = openBody();
         const query = request.query;
         const features = single(query, 'features');
         const task = single(query, 'task');
@@ -60,7 +61,8 @@ export const behaviourUploadRoutes: FastifyPluginAsync<BehaviourUploadOptions> =
   app.post<{ Params: { name: string }; Querystring: Query }>(
     '/datasets/:name/versions',
     async (request, reply) =>
-      withBody(request, reply, uploadLimitBytes, (file) => {
+      receiveUpload(request, reply, upload, (openBody) => {
+        const file = openBody();
         const query = request.query;
         return operations.createDataset({
           name: request.params.name,
@@ -74,38 +76,6 @@ export const behaviourUploadRoutes: FastifyPluginAsync<BehaviourUploadOptions> =
       }),
   );
 };
-
-async function withBody<T>(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  limit: number,
-  work: (file: Readable) => Promise<T>,
-): Promise<T> {
-  let body: ReturnType<typeof detachedBody> | undefined;
-  try {
-    const declared = declaredLength(request.headers['content-length']);
-    if (declared !== undefined && declared > limit) throw tooLarge(limit);
-    body = detachedBody(request.raw);
-    const file = limited(limit);
-    // A failure on either side (client gone, limit passed) reaches whoever reads `file`.
-    pipeline(body.stream, file, () => undefined);
-    return await work(file);
-  } catch (error) {
-    discardUnreadBody(request.raw, body?.received() ?? 0, () => void reply.header('connection', 'close'));
-    throw error;
-  }
-}
-
-/** Fails the stream once more than `limit` bytes went through. */
-function limited(limit: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      callback(seen > limit ? tooLarge(limit) : null, chunk);
-    },
-  });
-}
 
 function tooLarge(limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError(
