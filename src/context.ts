@@ -15,6 +15,7 @@ import { ModelRegistrationService } from './registry/model-registration-service.
 import { ModelSourceInspector } from './registry/model-registration-source.js';
 import { ModelVersionsService } from './registry/model-versions-service.js';
 import { RegisteredModelsService } from './registry/registered-models-service.js';
+import { AliasRepository } from './store/alias-repository.js';
 import { ContractRepository } from './store/contract-repository.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -100,7 +101,7 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
       database,
       auditLog,
       now,
-      new PromotionGate(new ContractRepository()),
+      new PromotionGate(new ContractRepository(), new AliasRepository()),
     ),
     modelRegistration,
     datasets,

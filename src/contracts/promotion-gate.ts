@@ -1,8 +1,9 @@
 import { InvalidParameterError } from '../errors/assay-error.js';
+import type { AliasRepository } from '../store/alias-repository.js';
 import type { ContractRepository } from '../store/contract-repository.js';
 import type { Executor } from '../store/executor.js';
-import type { ContractDefinition } from './contract-definition.js';
-import type { CheckResult } from './check-result.js';
+import type { Contract, StoredCheckResult } from './contract-entities.js';
+import { toContract } from './contracts-service.js';
 
 export interface PromotionDecision {
   /** The move went through only because it was forced past the contract. */
@@ -16,28 +17,23 @@ export interface PromotionDecision {
  * transaction as the move, so a check cannot be dodged by a concurrent change.
  */
 export class PromotionGate {
-  constructor(private readonly contracts: ContractRepository) {}
+  constructor(
+    private readonly contracts: ContractRepository,
+    private readonly aliases: AliasRepository,
+  ) {}
 
   async decide(
     db: Executor,
     name: string,
     alias: string,
     version: number,
-    options: { force: boolean; baselineVersion: (alias: string) => Promise<number | undefined> },
+    options: { force: boolean },
   ): Promise<PromotionDecision> {
-    const contract = await this.contracts.latest(db, name);
-    if (!contract) return { forced: false };
-    const definition = JSON.parse(contract.definition) as ContractDefinition;
-    if (!definition.protect.includes(alias)) return { forced: false };
-    const refusal = await this.refusal(
-      db,
-      name,
-      alias,
-      version,
-      contract.version,
-      definition,
-      options.baselineVersion,
-    );
+    const row = await this.contracts.latest(db, name);
+    if (!row) return { forced: false };
+    const contract = toContract(row);
+    if (!contract.definition.protect.includes(alias)) return { forced: false };
+    const refusal = await this.refusal(db, contract, alias, version);
     if (refusal === null) return { forced: false };
     if (options.force) return { forced: true };
     throw new InvalidParameterError(refusal);
@@ -45,23 +41,21 @@ export class PromotionGate {
 
   private async refusal(
     db: Executor,
-    name: string,
+    contract: Contract,
     alias: string,
     version: number,
-    contractVersion: number,
-    definition: ContractDefinition,
-    baselineVersion: (alias: string) => Promise<number | undefined>,
   ): Promise<string | null> {
-    const lead = `Alias '${alias}' of model '${name}' is protected by its contract (v${contractVersion}): version ${version}`;
+    const { name, definition } = contract;
+    const lead = `Alias '${alias}' of model '${name}' is protected by its contract (v${contract.version}): version ${version}`;
     const hint = `Run \`assay check ${name}@${version}\`, or move it with --force --reason.`;
     const check = await this.contracts.latestCheck(db, name, version);
     if (!check) return `${lead} has not been checked. ${hint}`;
-    if (check.contract_version !== contractVersion) {
-      return `${lead} was checked against contract v${check.contract_version}, not the current v${contractVersion}. ${hint}`;
+    if (check.contract_version !== contract.version) {
+      return `${lead} was checked against contract v${check.contract_version}, not the current v${contract.version}. ${hint}`;
     }
-    const result = JSON.parse(check.result) as { baselineVersion: number | null; results: CheckResult[] };
+    const result = JSON.parse(check.result) as StoredCheckResult;
     if (definition.baseline) {
-      const current = (await baselineVersion(definition.baseline)) ?? null;
+      const current = (await this.aliases.find(db, name, definition.baseline)) ?? null;
       if (current !== result.baselineVersion && current !== version) {
         return `${lead} was checked against ${definition.baseline} = ${result.baselineVersion ?? 'none'}, but ${definition.baseline} is now ${current ?? 'unset'}. ${hint}`;
       }

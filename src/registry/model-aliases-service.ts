@@ -44,10 +44,7 @@ export class ModelAliasesService {
         (await this.store.models.lock(trx, name)) && (await this.store.versions.find(trx, name, number));
       if (!exists) throw versionNotFound(name, version);
       const decision = this.gate
-        ? await this.gate.decide(trx, name, alias, number, {
-            force: options.force === true,
-            baselineVersion: (baseline) => this.store.aliases.find(trx, name, baseline),
-          })
+        ? await this.gate.decide(trx, name, alias, number, { force: options.force === true })
         : { forced: false };
       const previous = (await this.store.aliases.find(trx, name, alias)) ?? null;
       await this.store.aliases.upsert(trx, name, alias, number);
