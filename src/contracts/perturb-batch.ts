@@ -13,7 +13,7 @@ export function perturbBatch(batch: TableBatch, column: string, perturbation: Pe
   if (!original) return batch;
   const columns = new Map(batch.columns);
   columns.set(column, perturbColumn(original, perturbation));
-  return { length: batch.length, offset: batch.offset, columns };
+  return { ...batch, columns };
 }
 
 /** Refuses, before any row is scored, a perturbation that does not fit the column's type. */

@@ -23,6 +23,11 @@ export interface TableBatch {
   readonly length: number;
   /** Row number (0-based, in the dataset) of the batch's first row. */
   readonly offset: number;
+  /**
+   * The dataset row number of each row, when they are not offset, offset + 1, ... (a filtered
+   * batch): errors name the row in the dataset either way.
+   */
+  readonly rowNumbers?: Float64Array | undefined;
   readonly columns: ReadonlyMap<string, Column>;
 }
 

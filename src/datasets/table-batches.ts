@@ -26,7 +26,13 @@ export function sliceBatch(batch: TableBatch, from: number, to: number): TableBa
       });
     }
   }
-  return { length: to - from, offset: batch.offset + from, columns };
+  const rowNumbers = batch.rowNumbers?.subarray(from, to);
+  return {
+    length: to - from,
+    offset: rowNumbers ? (rowNumbers[0] ?? batch.offset) : batch.offset + from,
+    ...(rowNumbers ? { rowNumbers } : {}),
+    columns,
+  };
 }
 
 /** A column in memory of its own: a transient batch's memory is reused by the next one. */
@@ -47,7 +53,7 @@ export function copyColumns(batch: TableBatch, names: Iterable<string>): TableBa
     const column = batch.columns.get(name);
     if (column && !columns.has(name)) columns.set(name, copyColumn(column));
   }
-  return { length: batch.length, offset: batch.offset, columns };
+  return { ...batch, columns };
 }
 
 /** Consecutive batches (same columns) as one. */

@@ -5,7 +5,6 @@ import type { Expression } from '../expression/expression-ast.js';
 import { expressionColumns } from '../expression/expression-columns.js';
 import { evaluateExpression } from '../expression/expression-evaluate.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import { ModelInputError } from '../runtime/model-input-error.js';
 import type { ModelRunner } from '../runtime/model-runner.js';
 import type { Predictions } from '../runtime/model-spec.js';
 import { EvaluationAccumulator } from './evaluation-accumulator.js';
@@ -79,9 +78,9 @@ export async function scoreDataset(
       const mask = where ? evaluateExpression(where, batch) : null;
       const count = mask ? countIncluded(mask, mask.length) : batch.length;
       if (count > 0) {
-        const filtered = mask ? selectRows(batch, mask, count) : batch;
-        const selected = transform ? transform(filtered) : filtered;
         const rows = rowNumbers(batch, mask, count);
+        const filtered = mask ? selectRows(batch, mask, count, rows) : batch;
+        const selected = transform ? transform(filtered) : filtered;
         const sliceMasks = new Map<string, Uint8Array>();
         for (const slice of slices) {
           const inSlice = evaluateExpression(slice.expression, batch);
@@ -92,7 +91,8 @@ export async function scoreDataset(
           rows,
           label: label && copyColumn(label),
           sliceMasks,
-          predictions: runWithRowNumbers(runner, selected, rows).then(
+          // The runner takes the batch's data before run() returns.
+          predictions: runner.run(selected).then(
             (value) => ({ value }),
             (error: unknown) => ({ error }),
           ),
@@ -107,25 +107,6 @@ export async function scoreDataset(
   } finally {
     // Whatever is still in flight after a failure settles before the runner closes.
     await Promise.all(window.map((scored) => scored.predictions));
-  }
-}
-
-/**
- * Scores a batch; a bad value in a filtered batch (whose rows are no longer consecutive) is reported
- * at its row in the dataset, not its place in the batch. The runner takes the batch's data before
- * this returns its promise.
- */
-async function runWithRowNumbers(
-  runner: ModelRunner,
-  batch: TableBatch,
-  rows: Float64Array,
-): Promise<Predictions> {
-  try {
-    return await runner.run(batch);
-  } catch (error) {
-    if (!(error instanceof ModelInputError) || error.row === null || batch.offset !== 0) throw error;
-    const row = rows[error.row] ?? error.row;
-    throw new ModelInputError(error.message.replace(`row ${error.row}:`, `row ${row}:`), error.column, row);
   }
 }
 

@@ -1,14 +1,19 @@
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
 
 /**
- * The rows of `batch` where `mask` is 1, as a new batch. Its `offset` is meaningless (rows are no
- * longer consecutive): callers keep the row numbers themselves.
+ * The rows of `batch` where `mask` is 1, as a new batch; `rowNumbers` are their dataset row numbers
+ * (the rows are no longer consecutive).
  */
-export function selectRows(batch: TableBatch, mask: Uint8Array, count: number): TableBatch {
+export function selectRows(
+  batch: TableBatch,
+  mask: Uint8Array,
+  count: number,
+  rowNumbers: Float64Array,
+): TableBatch {
   if (count === batch.length) return batch;
   const columns = new Map<string, Column>();
   for (const [name, column] of batch.columns) columns.set(name, selectColumn(column, mask, count));
-  return { length: count, offset: 0, columns };
+  return { length: count, offset: rowNumbers[0] ?? batch.offset, rowNumbers, columns };
 }
 
 function selectColumn(column: Column, mask: Uint8Array, count: number): Column {

@@ -7,9 +7,11 @@ import { badValue, wrongColumnType, type InputTarget } from './model-input-error
  * booleans from 0 and 1. Anything else, and every missing value, is an error naming column and row.
  */
 
-/** Rows [start, start + count) of a batch, and where its first row sits in the dataset. */
+/** Rows [start, start + count) of a batch, and where its rows sit in the dataset. */
 export interface RowRange {
   readonly rowOffset: number;
+  /** Each row's dataset row number, when they are not consecutive (TableBatch.rowNumbers). */
+  readonly rowNumbers?: Float64Array | undefined;
   readonly start: number;
   readonly count: number;
 }
@@ -201,5 +203,5 @@ function quote(text: string): string {
 }
 
 function row(rows: RowRange, i: number): number {
-  return rows.rowOffset + rows.start + i;
+  return rows.rowNumbers?.[rows.start + i] ?? rows.rowOffset + rows.start + i;
 }

@@ -22,7 +22,7 @@ export function columnsFeeder(inputs: readonly TensorSpec[], chunkSize: number):
       const columns = uses.map((use) => requireColumn(batch, use));
       return {
         feeds(start, count, fed) {
-          const rows = { rowOffset: batch.offset, start, count };
+          const rows = { rowOffset: batch.offset, rowNumbers: batch.rowNumbers, start, count };
           const feeds: Record<string, ort.Tensor> = {};
           inputs.forEach((input, index) => {
             feeds[input.name] = (makers[index] as ChunkTensor)(columns[index] as Column, rows, fed);

@@ -26,7 +26,7 @@ export function tensorFeeder(
       const quads = floatBuffer === null ? [] : float64Quads(columns);
       return {
         feeds(start, count, fed) {
-          const rows = { rowOffset: batch.offset, start, count };
+          const rows = { rowOffset: batch.offset, rowNumbers: batch.rowNumbers, start, count };
           // Plain loops and literal objects: this runs for every column of every chunk.
           let feature = 0;
           if (floatBuffer !== null) {
