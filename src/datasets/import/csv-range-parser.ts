@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import { once } from 'node:events';
 import { CsvError, parse } from 'csv-parse';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import { CsvBatchBuilder, raggedRowMessage } from './csv-batch-builder.js';
 import type { EncodedBatch } from './encoded-batch.js';
-import { READ_BYTES, type RangeTask } from './range-task.js';
+import { readRange, type RangeTask } from './range-task.js';
 import { splitCsvRange } from './csv-split-parser.js';
 
 /**
@@ -68,11 +67,7 @@ async function* csvParseRange(
     });
   });
 
-  const input = fs.createReadStream(task.file, {
-    start: task.start,
-    end: task.end - 1,
-    highWaterMark: READ_BYTES,
-  });
+  const input = readRange(task);
   const fail = (): Error => csvError(failure, task.firstLine, builder.columns, lastRecordLine);
   try {
     for await (const buffer of input as AsyncIterable<Buffer>) {

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import { raggedRowMessage, type CsvBatchBuilder } from './csv-batch-builder.js';
 import type { EncodedBatch } from './encoded-batch.js';
-import { READ_BYTES, type RangeTask } from './range-task.js';
+import { readRange, type RangeTask } from './range-task.js';
 
 const LF = 10;
 const CR = 13;
@@ -57,11 +56,7 @@ export async function* splitCsvRange(
     }
   };
 
-  const input = fs.createReadStream(task.file, {
-    start: task.start,
-    end: task.end - 1,
-    highWaterMark: READ_BYTES,
-  });
+  const input = readRange(task);
   let rest: Buffer | null = null;
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {

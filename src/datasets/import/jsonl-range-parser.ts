@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import type { ColumnType } from '../dataset-table.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import { JsonColumnEncoder } from './json-column-encoder.js';
-import { READ_BYTES, type RangeTask } from './range-task.js';
+import { readRange, type RangeTask } from './range-task.js';
 import { sourceChangedError } from './source-changed.js';
 
 const NEWLINE = 10;
@@ -59,11 +58,7 @@ export async function* parseJsonlRange(task: RangeTask): AsyncGenerator<EncodedB
     if (batchRows >= task.batchRows) finishBatch();
   };
 
-  const input = fs.createReadStream(task.file, {
-    start: task.start,
-    end: task.end - 1,
-    highWaterMark: READ_BYTES,
-  });
+  const input = readRange(task);
   let rest: Buffer | null = null;
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { ForcedColumns } from './encoded-batch.js';
 import type { RecordDelimiter } from './record-boundaries.js';
 
@@ -29,3 +30,8 @@ export const CHUNK_ROWS = 4096;
 
 /** Read size for range files: large reads, few syscalls. */
 export const READ_BYTES = 1 << 20;
+
+/** The task's bytes, read in READ_BYTES pieces. Destroy it when done. */
+export function readRange(task: RangeTask): fs.ReadStream {
+  return fs.createReadStream(task.file, { start: task.start, end: task.end - 1, highWaterMark: READ_BYTES });
+}

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import { sourceChangedError } from './source-changed.js';
 import { BoundaryFinder, type Boundary, type RecordDelimiter } from './record-boundaries.js';
+import { READ_BYTES } from './range-task.js';
 
 export interface ScannedSource {
   /** A local file with the source's bytes: the given path, or a spooled copy of a stream. */
@@ -33,8 +34,6 @@ export interface ScanOptions {
   readonly spoolDirectory: string;
   readonly onProgress?: ((bytes: number, total: number | null) => void) | undefined;
 }
-
-const READ_BYTES = 1 << 20;
 
 /**
  * One pass over the source: its sha256 (the dataset's content digest, known before anything is
