@@ -50,7 +50,7 @@ export class BatchAssembler {
   }
 
   private emit(): RecordBatch {
-    const children = this.columns.map((column) => column.take(this.rows));
+    const children = this.columns.map((column) => column.take());
     const batch = this.recordBatch(children, this.rows);
     this.rows = 0;
     return batch;
@@ -64,56 +64,65 @@ export class BatchAssembler {
 
 /** A parsed column of `rows` rows as Arrow data, sharing its buffers (all missing: new ones). */
 function wholeColumn(type: ColumnType, column: EncodedColumn, rows: number): Data {
-  const none = new Uint8Array((rows + 7) >> 3);
   if (type === 'float64') {
-    const values = column.type === 'float64' ? column.values : new Float64Array(rows).fill(NaN);
-    const { bitmap, nulls } = packPresent(values, rows);
-    return makeData({
-      type: new Float64(),
-      length: rows,
-      nullCount: nulls,
-      ...(bitmap ? { nullBitmap: bitmap } : {}),
-      data: values,
-    });
+    return float64Data(column.type === 'float64' ? column.values : new Float64Array(rows).fill(NaN), rows);
   }
   if (type === 'bool') {
-    if (column.type !== 'bool') {
-      return makeData({ type: new Bool(), length: rows, nullCount: rows, nullBitmap: none, data: none });
-    }
-    const nulls = column.valid ? rows - countOnes(column.valid) : 0;
-    return makeData({
-      type: new Bool(),
-      length: rows,
-      nullCount: nulls,
-      ...(column.valid && nulls > 0 ? { nullBitmap: packBytes(column.valid, rows) } : {}),
-      data: packBytes(column.values, rows),
-    });
+    if (column.type !== 'bool') return boolData(new Uint8Array(rows), new Uint8Array(rows), rows, rows);
+    return boolData(column.values, column.valid, column.valid ? countMissing(column.valid) : 0, rows);
   }
   if (column.type !== 'string') {
-    return makeData({
-      type: new Utf8(),
-      length: rows,
-      nullCount: rows,
-      nullBitmap: none,
-      valueOffsets: new Int32Array(rows + 1),
-      data: new Uint8Array(0),
-    });
+    return utf8Data(new Int32Array(rows + 1), new Uint8Array(0), new Uint8Array(rows), rows, rows);
   }
-  const nulls = column.valid ? rows - countOnes(column.valid) : 0;
+  const nulls = column.valid ? countMissing(column.valid) : 0;
+  return utf8Data(column.offsets, column.data, column.valid, nulls, rows);
+}
+
+/** float64 values as Arrow data; NaN is a missing value. */
+function float64Data(values: Float64Array, length: number): Data {
+  const { bitmap, nulls } = packPresent(values, length);
   return makeData({
-    type: new Utf8(),
-    length: rows,
+    type: new Float64(),
+    length,
     nullCount: nulls,
-    ...(column.valid && nulls > 0 ? { nullBitmap: packBytes(column.valid, rows) } : {}),
-    valueOffsets: column.offsets,
-    data: column.data,
+    ...(bitmap ? { nullBitmap: bitmap } : {}),
+    data: values,
   });
 }
 
-function countOnes(bytes: Uint8Array): number {
-  let count = 0;
-  for (const byte of bytes) count += byte;
-  return count;
+/** Booleans as Arrow data, one byte each here; `valid` (0: missing) matters only when `nulls` > 0. */
+function boolData(values: Uint8Array, valid: Uint8Array | null, nulls: number, length: number): Data {
+  return makeData({
+    type: new Bool(),
+    length,
+    nullCount: nulls,
+    ...(valid && nulls > 0 ? { nullBitmap: packBytes(valid, length) } : {}),
+    data: packBytes(values, length),
+  });
+}
+
+/** Text as Arrow data; `valid` (0: missing) matters only when `nulls` > 0. */
+function utf8Data(
+  offsets: Int32Array,
+  data: Uint8Array,
+  valid: Uint8Array | null,
+  nulls: number,
+  length: number,
+): Data {
+  return makeData({
+    type: new Utf8(),
+    length,
+    nullCount: nulls,
+    ...(valid && nulls > 0 ? { nullBitmap: packBytes(valid, length) } : {}),
+    valueOffsets: offsets,
+    data,
+  });
+}
+
+function countMissing(valid: Uint8Array): number {
+  let missing = 0;
+  for (const byte of valid) if (byte === 0) missing += 1;
+  return missing;
 }
 
 const NULL_COLUMN: EncodedColumn = { type: 'null' };
@@ -121,8 +130,8 @@ const NULL_COLUMN: EncodedColumn = { type: 'null' };
 interface ColumnAccumulator {
   /** Rows [from, from + count) of `column` (of this column's type, or all missing). */
   append(column: EncodedColumn, from: number, count: number): void;
-  /** The first `length` rows as Arrow data; starts over. */
-  take(length: number): Data;
+  /** The rows appended so far as Arrow data; starts over. */
+  take(): Data;
 }
 
 function accumulator(type: ColumnType, capacity: number): ColumnAccumulator {
@@ -145,18 +154,11 @@ class Float64Accumulator implements ColumnAccumulator {
     this.length += count;
   }
 
-  take(length: number): Data {
-    const values = this.values.subarray(0, length);
-    const { bitmap, nulls } = packPresent(values, length);
+  take(): Data {
+    const data = float64Data(this.values.subarray(0, this.length), this.length);
     this.values = new Float64Array(this.capacity);
     this.length = 0;
-    return makeData({
-      type: new Float64(),
-      length,
-      nullCount: nulls,
-      ...(bitmap ? { nullBitmap: bitmap } : {}),
-      data: values,
-    });
+    return data;
   }
 }
 
@@ -177,7 +179,7 @@ class BoolAccumulator implements ColumnAccumulator {
       if (column.valid) {
         const valid = column.valid.subarray(from, from + count);
         this.valid.set(valid, this.length);
-        for (const v of valid) if (v === 0) this.nulls += 1;
+        this.nulls += countMissing(valid);
       } else this.valid.fill(1, this.length, this.length + count);
     } else {
       this.nulls += count;
@@ -185,14 +187,8 @@ class BoolAccumulator implements ColumnAccumulator {
     this.length += count;
   }
 
-  take(length: number): Data {
-    const data = makeData({
-      type: new Bool(),
-      length,
-      nullCount: this.nulls,
-      ...(this.nulls > 0 ? { nullBitmap: packBytes(this.valid, length) } : {}),
-      data: packBytes(this.values, length),
-    });
+  take(): Data {
+    const data = boolData(this.values, this.valid, this.nulls, this.length);
     this.values = new Uint8Array(this.capacity);
     this.valid = new Uint8Array(this.capacity);
     this.length = 0;
@@ -231,21 +227,21 @@ class StringAccumulator implements ColumnAccumulator {
     if (column.valid) {
       const valid = column.valid.subarray(from, from + count);
       this.valid.set(valid, this.length);
-      for (const v of valid) if (v === 0) this.nulls += 1;
+      this.nulls += countMissing(valid);
     } else this.valid.fill(1, this.length, this.length + count);
     this.bytes += end - start;
     this.length += count;
   }
 
-  take(length: number): Data {
-    const data = makeData({
-      type: new Utf8(),
+  take(): Data {
+    const { length } = this;
+    const data = utf8Data(
+      this.offsets.subarray(0, length + 1),
+      this.data.subarray(0, this.bytes),
+      this.valid,
+      this.nulls,
       length,
-      nullCount: this.nulls,
-      ...(this.nulls > 0 ? { nullBitmap: packBytes(this.valid, length) } : {}),
-      valueOffsets: this.offsets.subarray(0, length + 1),
-      data: this.data.subarray(0, this.bytes),
-    });
+    );
     this.offsets = new Int32Array(this.capacity + 1);
     this.valid = new Uint8Array(this.capacity);
     this.data = new Uint8Array(Math.max(1 << 16, this.bytes));
