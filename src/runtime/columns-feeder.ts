@@ -1,6 +1,14 @@
 import ort from 'onnxruntime-node';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
-import { readStrings, writeBigInts, writeBools, writeNumbers, type RowRange } from './column-conversion.js';
+import {
+  allocate,
+  readStrings,
+  writeBigInts,
+  writeBools,
+  writeNumbers,
+  type NumberBuffer,
+  type RowRange,
+} from './column-conversion.js';
 import { requireColumn, type InputFeeder } from './input-feeder.js';
 import type { TensorSpec } from './model-spec.js';
 
@@ -41,12 +49,7 @@ function chunkTensor(input: TensorSpec, chunkSize: number): ChunkTensor {
     case 'float32':
     case 'float64':
     case 'int32': {
-      const buffer =
-        input.type === 'float32'
-          ? new Float32Array(chunkSize)
-          : input.type === 'float64'
-            ? new Float64Array(chunkSize)
-            : new Int32Array(chunkSize);
+      const buffer = allocate(input.type, chunkSize) as NumberBuffer;
       return (column, rows, fed) => {
         writeNumbers(column, rows, target, input.type === 'int32', { out: buffer, offset: 0, stride: 1 });
         // The element type follows from the typed array.

@@ -1,4 +1,3 @@
-import type ort from 'onnxruntime-node';
 import type { DatasetSchema, TableBatch } from '../datasets/dataset-table.js';
 import { copyColumns } from '../datasets/table-batches.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
@@ -7,7 +6,7 @@ import type { InputFeeder } from './input-feeder.js';
 import { checkSchema } from './input-schema-check.js';
 import type { ModelSpec, Predictions, TensorSpec } from './model-spec.js';
 import { openSession } from './onnx-session.js';
-import { fetchedOutputs, PredictionCollector } from './prediction-collector.js';
+import { scoreInChunks } from './prediction-collector.js';
 import { tensorFeeder } from './tensor-feeder.js';
 
 /** Rows per onnxruntime call unless the caller says otherwise. */
@@ -56,20 +55,14 @@ export async function prepareRunner(
   const chunkRows = fixedBatch ?? requested;
   const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null, chunkRows);
   const session = await openSession(bytes);
-  const fetches = fetchedOutputs(spec);
   const usedColumns = new Set(feeder.uses.map((use) => use.column));
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function score(batch: TableBatch): Promise<Predictions> {
+  function score(batch: TableBatch): Promise<Predictions> {
     const bound = feeder.bind(batch);
-    const collector = new PredictionCollector(spec, batch.length);
-    for (let start = 0; start < batch.length; start += chunkRows) {
-      const count = Math.min(chunkRows, batch.length - start);
-      const feeds = bound.feeds(start, count, fixedBatch ?? count);
-      const outputs: ort.InferenceSession.ReturnType = await session.run(feeds, fetches);
-      collector.add(outputs as Record<string, ort.Tensor>, start, count);
-    }
-    return collector.result();
+    return scoreInChunks(session, spec, batch.length, chunkRows, (start, count) =>
+      bound.feeds(start, count, fixedBatch ?? count),
+    );
   }
 
   return {

@@ -1,4 +1,4 @@
-import type { Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { InvalidStateError } from '../errors/assay-error.js';
 import type { ModelSpec, Predictions } from './model-spec.js';
 
@@ -122,4 +122,25 @@ function argmaxLabels(
     }
     out[row] = best;
   }
+}
+
+/**
+ * Scores `rows` rows, `chunkRows` per onnxruntime call, with `feeds(start, count)` giving each
+ * call's inputs, and collects the predictions.
+ */
+export async function scoreInChunks(
+  session: InferenceSession,
+  spec: ModelSpec,
+  rows: number,
+  chunkRows: number,
+  feeds: (start: number, count: number) => Record<string, Tensor>,
+): Promise<Predictions> {
+  const fetches = fetchedOutputs(spec);
+  const collector = new PredictionCollector(spec, rows);
+  for (let start = 0; start < rows; start += chunkRows) {
+    const count = Math.min(chunkRows, rows - start);
+    const outputs = await session.run(feeds(start, count), fetches);
+    collector.add(outputs as Record<string, Tensor>, start, count);
+  }
+  return collector.result();
 }

@@ -1,6 +1,6 @@
 import ort from 'onnxruntime-node';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
-import { writeBigInts, writeFloat64Quad, writeNumbers, type NumberBuffer } from './column-conversion.js';
+import { allocate, writeBigInts, writeFloat64Quad, writeNumbers } from './column-conversion.js';
 import { requireColumn, type ColumnUse, type InputFeeder } from './input-feeder.js';
 import type { TensorSpec } from './model-spec.js';
 
@@ -59,21 +59,6 @@ export function tensorFeeder(
       };
     },
   };
-}
-
-function allocate(type: string, length: number): NumberBuffer | BigInt64Array {
-  switch (type) {
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'int64':
-      return new BigInt64Array(length);
-    default:
-      throw new Error(`tensor input of type ${type}: not fed from a table`);
-  }
 }
 
 type Float64Quad = readonly [Float64Array, Float64Array, Float64Array, Float64Array];

@@ -37,3 +37,8 @@ export type WorkerMessage =
       readonly message: string;
       readonly returned: ArrayBuffer[];
     };
+
+/** The inputs' buffers, transferred with a request and back with its answer (text is copied). */
+export function inputBuffers(inputs: readonly InputData[]): ArrayBuffer[] {
+  return inputs.flatMap((input) => (Array.isArray(input.data) ? [] : [input.data.buffer as ArrayBuffer]));
+}

@@ -3,7 +3,12 @@ import { InvalidStateError } from '../../errors/assay-error.js';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Predictions } from '../model-spec.js';
 import type { BufferPool } from './buffer-pool.js';
-import type { ScoreRequest, ScoringWorkerData, WorkerMessage } from './scoring-protocol.js';
+import {
+  inputBuffers,
+  type ScoreRequest,
+  type ScoringWorkerData,
+  type WorkerMessage,
+} from './scoring-protocol.js';
 
 /** One scoring thread, as the runner sees it. */
 export interface ScoringWorker {
@@ -63,10 +68,7 @@ export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPo
       if (failure) return Promise.reject(failure);
       const scored = new Promise<Predictions>((resolve, reject) => {
         waiting.set(request.id, { resolve, reject });
-        const buffers = request.inputs.flatMap((input) =>
-          Array.isArray(input.data) ? [] : [input.data.buffer as ArrayBuffer],
-        );
-        worker.postMessage(request, buffers);
+        worker.postMessage(request, inputBuffers(request.inputs));
       });
       const settled = scored.then(
         () => undefined,

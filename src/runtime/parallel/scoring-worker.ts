@@ -5,9 +5,15 @@
 import ort from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSession } from '../onnx-session.js';
-import { fetchedOutputs, PredictionCollector } from '../prediction-collector.js';
+import { scoreInChunks } from '../prediction-collector.js';
 import type { Predictions } from '../model-spec.js';
-import type { InputData, ScoreRequest, ScoringWorkerData, WorkerMessage } from './scoring-protocol.js';
+import {
+  inputBuffers,
+  type InputData,
+  type ScoreRequest,
+  type ScoringWorkerData,
+  type WorkerMessage,
+} from './scoring-protocol.js';
 
 const port = parentPort;
 const settings = workerData as ScoringWorkerData;
@@ -15,10 +21,9 @@ const settings = workerData as ScoringWorkerData;
 if (port) {
   try {
     const session = await openSession(settings.model, { intraOpThreads: 1 }); // see parallel-runner.ts
-    const fetches = fetchedOutputs(settings.spec);
     port.on('message', (request: ScoreRequest) => {
-      const returned = inputBuffers(request);
-      void score(session, fetches, request).then(
+      const returned = inputBuffers(request.inputs);
+      void score(session, request).then(
         (predictions) =>
           port.postMessage(reply({ kind: 'scored', id: request.id, predictions, returned }), [
             ...buffers(predictions),
@@ -48,21 +53,12 @@ function reply(message: WorkerMessage): WorkerMessage {
   return message;
 }
 
-async function score(
-  session: ort.InferenceSession,
-  fetches: string[],
-  request: ScoreRequest,
-): Promise<Predictions> {
-  const collector = new PredictionCollector(settings.spec, request.rows);
-  const chunk = settings.chunkRows;
-  for (let start = 0; start < request.rows; start += chunk) {
-    const count = Math.min(chunk, request.rows - start);
+async function score(session: ort.InferenceSession, request: ScoreRequest): Promise<Predictions> {
+  return scoreInChunks(session, settings.spec, request.rows, settings.chunkRows, (start, count) => {
     const feeds: Record<string, ort.Tensor> = {};
     for (const input of request.inputs) feeds[input.name] = rowsOf(input, request.rows, start, count);
-    const outputs = await session.run(feeds, fetches);
-    collector.add(outputs as Record<string, ort.Tensor>, start, count);
-  }
-  return collector.result();
+    return feeds;
+  });
 }
 
 /** Rows [start, start + count) of an input, as a tensor over the same memory. */
@@ -75,12 +71,6 @@ function rowsOf(input: InputData, rows: number, start: number, count: number): o
   if (data instanceof Uint8Array)
     return new ort.Tensor('bool', data.subarray(start * width, (start + count) * width), dims);
   return new ort.Tensor(data.subarray(start * width, (start + count) * width), dims);
-}
-
-function inputBuffers(request: ScoreRequest): ArrayBuffer[] {
-  return request.inputs.flatMap((input) =>
-    Array.isArray(input.data) ? [] : [input.data.buffer as ArrayBuffer],
-  );
 }
 
 function buffers(predictions: Predictions): ArrayBuffer[] {
