@@ -8,8 +8,15 @@ export type CheckRow = Omit<ContractChecksTable, 'id'> & { id: number };
 export class ContractRepository {
   /** Adds the next version of the model's contract; the version number is taken in the same write. */
   async insert(db: Executor, row: Omit<ContractRow, 'version'>): Promise<number> {
-    const latest = await this.latest(db, row.name);
-    const version = (latest?.version ?? 0) + 1;
+    // Only the number: the latest row's source and definition are not needed here.
+    const latest = await db
+      .selectFrom('contracts')
+      .select('version')
+      .where('name', '=', row.name)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const version = Number(latest?.version ?? 0) + 1;
     await db
       .insertInto('contracts')
       .values({ ...row, version })

@@ -54,9 +54,13 @@ export function validateExperimentTag(key: string, value: string): void {
 }
 
 export function validateMetric(key: string, value: number, timestamp: number, step: number): void {
+  validateMetricKey(key);
+  validatePointNumbers(key, value, timestamp, step);
+}
+
+function validateMetricKey(key: string): void {
   validateKeyName('metric', key);
   validateLength('Metric name', key, LIMITS.maxEntityKeyLength);
-  validatePointNumbers(key, value, timestamp, step);
 }
 
 function validatePointNumbers(key: string, value: number, timestamp: number, step: number): void {
@@ -79,8 +83,7 @@ export function validateMetrics(
   const checkedKeys = new Set<string>();
   for (const metric of metrics) {
     if (!checkedKeys.has(metric.key)) {
-      validateKeyName('metric', metric.key);
-      validateLength('Metric name', metric.key, LIMITS.maxEntityKeyLength);
+      validateMetricKey(metric.key);
       checkedKeys.add(metric.key);
     }
     validatePointNumbers(metric.key, metric.value, metric.timestamp, metric.step);
