@@ -76,11 +76,7 @@ export class ExperimentsService {
     const id = parseExperimentId(experimentId);
     const placement = id === undefined ? undefined : await this.repository.findPlacement(db, id);
     if (!placement) throw new NotFoundError(`No Experiment with id=${experimentId} exists`);
-    if (placement.lifecycleStage !== 'active') {
-      throw new InvalidParameterError(
-        `The experiment ${experimentId} must be in the 'active' state. Current state is ${placement.lifecycleStage}.`,
-      );
-    }
+    requireActive(experimentId, placement.lifecycleStage);
     return placement.artifactLocation;
   }
 
@@ -93,11 +89,7 @@ export class ExperimentsService {
   /** Experiments must exist and be active to take new runs or tags. */
   async getActive(experimentId: string): Promise<Experiment> {
     const experiment = await this.get(experimentId);
-    if (experiment.lifecycleStage !== 'active') {
-      throw new InvalidParameterError(
-        `The experiment ${experimentId} must be in the 'active' state. Current state is ${experiment.lifecycleStage}.`,
-      );
-    }
+    requireActive(experimentId, experiment.lifecycleStage);
     return experiment;
   }
 
@@ -205,4 +197,13 @@ function dedupeByKey(tags: readonly KeyValue[]): KeyValue[] {
   const byKey = new Map<string, KeyValue>();
   for (const tag of tags) byKey.set(tag.key, tag);
   return [...byKey.values()];
+}
+
+/** MLflow's refusal to add runs or tags to a deleted experiment. */
+function requireActive(experimentId: string, lifecycleStage: string): void {
+  if (lifecycleStage !== 'active') {
+    throw new InvalidParameterError(
+      `The experiment ${experimentId} must be in the 'active' state. Current state is ${lifecycleStage}.`,
+    );
+  }
 }
