@@ -25,22 +25,6 @@ export interface Placement<T> {
 
 export type NumberBuffer = Float32Array | Float64Array | Int32Array;
 
-/** A buffer of the input's element type (the numeric ones a table can feed). */
-export function allocate(type: string, length: number): NumberBuffer | BigInt64Array {
-  switch (type) {
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'int64':
-      return new BigInt64Array(length);
-    default:
-      throw new Error(`tensor input of type ${type}: not fed from a table`);
-  }
-}
-
 const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 const INT32_MAX = 2 ** 31 - 1;
 

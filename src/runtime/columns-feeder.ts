@@ -1,7 +1,6 @@
 import ort from 'onnxruntime-node';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
 import {
-  allocate,
   readStrings,
   writeBigInts,
   writeBools,
@@ -9,6 +8,7 @@ import {
   type NumberBuffer,
   type RowRange,
 } from './column-conversion.js';
+import { reusedFeedBuffers, type FeedBuffers } from './feed-buffers.js';
 import { requireColumn, type InputFeeder } from './input-feeder.js';
 import type { TensorSpec } from './model-spec.js';
 
@@ -16,14 +16,18 @@ type ChunkTensor = (column: Column, rows: RowRange, fed: number) => ort.Tensor;
 
 /**
  * Feeds pipeline-style models: one `[N, 1]` (or `[N]`) input per column, matched by name, each
- * converted to the input's own element type. Numeric buffers are reused from chunk to chunk.
+ * converted to the input's own element type, in memory from `buffers` (by default one buffer per
+ * input, filled again for every chunk).
  */
-export function columnsFeeder(inputs: readonly TensorSpec[], chunkSize: number): InputFeeder {
+export function columnsFeeder(
+  inputs: readonly TensorSpec[],
+  buffers: FeedBuffers = reusedFeedBuffers(),
+): InputFeeder {
   const uses = inputs.map((input) => ({
     column: input.name,
     target: { input: input.name, type: input.type },
   }));
-  const makers = inputs.map((input) => chunkTensor(input, chunkSize));
+  const makers = inputs.map((input, slot) => chunkTensor(input, slot, buffers));
   return {
     uses,
     bind(batch: TableBatch) {
@@ -42,32 +46,33 @@ export function columnsFeeder(inputs: readonly TensorSpec[], chunkSize: number):
   };
 }
 
-function chunkTensor(input: TensorSpec, chunkSize: number): ChunkTensor {
+function chunkTensor(input: TensorSpec, slot: number, buffers: FeedBuffers): ChunkTensor {
   const target = { input: input.name, type: input.type };
   const dims = (fed: number): number[] => (input.shape.length === 1 ? [fed] : [fed, 1]);
   switch (input.type) {
     case 'float32':
     case 'float64':
     case 'int32': {
-      const buffer = allocate(input.type, chunkSize) as NumberBuffer;
+      const type = input.type;
       return (column, rows, fed) => {
+        const buffer = buffers.take(slot, type, fed) as NumberBuffer;
         writeNumbers(column, rows, target, input.type === 'int32', { out: buffer, offset: 0, stride: 1 });
         // The element type follows from the typed array.
-        return new ort.Tensor(buffer.subarray(0, fed), dims(fed));
+        return new ort.Tensor(buffer, dims(fed));
       };
     }
     case 'int64': {
-      const buffer = new BigInt64Array(chunkSize);
       return (column, rows, fed) => {
+        const buffer = buffers.take(slot, 'int64', fed) as BigInt64Array;
         writeBigInts(column, rows, target, { out: buffer, offset: 0, stride: 1 });
-        return new ort.Tensor('int64', buffer.subarray(0, fed), dims(fed));
+        return new ort.Tensor('int64', buffer, dims(fed));
       };
     }
     case 'bool': {
-      const buffer = new Uint8Array(chunkSize);
       return (column, rows, fed) => {
+        const buffer = buffers.take(slot, 'bool', fed) as Uint8Array;
         writeBools(column, rows, target, buffer);
-        return new ort.Tensor('bool', buffer.subarray(0, fed), dims(fed));
+        return new ort.Tensor('bool', buffer, dims(fed));
       };
     }
     case 'string':

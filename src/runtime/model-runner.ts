@@ -2,6 +2,7 @@ import type { DatasetSchema, TableBatch } from '../datasets/dataset-table.js';
 import { copyColumns } from '../datasets/table-batches.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { columnsFeeder } from './columns-feeder.js';
+import type { FeedBuffers } from './feed-buffers.js';
 import type { InputFeeder } from './input-feeder.js';
 import { checkSchema } from './input-schema-check.js';
 import type { ModelSpec, Predictions, TensorSpec } from './model-spec.js';
@@ -53,7 +54,7 @@ export async function prepareRunner(
   // Models exported with a fixed batch size (e.g. [1, F]) take exactly that many rows per call.
   const fixedBatch = fixedBatchSize(spec.signature.inputs);
   const chunkRows = fixedBatch ?? requested;
-  const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null, chunkRows);
+  const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null);
   const session = await openSession(bytes);
   const usedColumns = new Set(feeder.uses.map((use) => use.column));
   let queue: Promise<unknown> = Promise.resolve();
@@ -88,18 +89,19 @@ export async function prepareRunner(
 
 /**
  * How table batches become the model's inputs: one [N, F] tensor from the feature columns (the
- * spec's, else `defaultFeatureColumns`), or one [N, 1] input per column. Buffers hold `chunkRows`.
+ * spec's, else `defaultFeatureColumns`), or one [N, 1] input per column, written into memory from
+ * `buffers` (by default reused from chunk to chunk).
  */
 export function modelFeeder(
   spec: ModelSpec,
   defaultFeatureColumns: readonly string[] | null,
-  chunkRows: number,
+  buffers?: FeedBuffers,
 ): { feeder: InputFeeder; featureColumns: readonly string[] | null } {
   const featureColumns = spec.inputMode === 'tensor' ? tensorFeatures(spec, defaultFeatureColumns) : null;
   const feeder =
     featureColumns === null
-      ? columnsFeeder(spec.signature.inputs, chunkRows)
-      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns, chunkRows);
+      ? columnsFeeder(spec.signature.inputs, buffers)
+      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns, buffers);
   return { feeder, featureColumns };
 }
 

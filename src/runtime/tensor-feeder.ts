@@ -1,64 +1,83 @@
 import ort from 'onnxruntime-node';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
-import { allocate, writeBigInts, writeFloat64Quad, writeNumbers } from './column-conversion.js';
+import { writeBigInts, writeFloat64Quad, writeNumbers, type NumberBuffer } from './column-conversion.js';
+import { reusedFeedBuffers, type FeedBuffers, type FeedType } from './feed-buffers.js';
 import { requireColumn, type ColumnUse, type InputFeeder } from './input-feeder.js';
 import type { TensorSpec } from './model-spec.js';
 
+/** Rows converted together: their slice of the output stays in cache while every column is written. */
+const BLOCK_ROWS = 512;
+
 /**
- * Feeds one `[N, F]` input from F columns, in order, into row-major chunks. One buffer, sized for a
- * full chunk, is filled again for every chunk: onnxruntime reads it during the run and keeps nothing.
+ * Feeds one `[N, F]` input from F columns, in order, into row-major chunks, in memory from
+ * `buffers` (by default one buffer filled again for every chunk).
  */
 export function tensorFeeder(
   input: TensorSpec,
   featureColumns: readonly string[],
-  chunkSize: number,
+  buffers: FeedBuffers = reusedFeedBuffers(),
 ): InputFeeder {
   const width = featureColumns.length;
   const target = { input: input.name, type: input.type };
   const uses: ColumnUse[] = featureColumns.map((column) => ({ column, target }));
-  const buffer = allocate(input.type, chunkSize * width);
-  const integral = input.type === 'int32' || input.type === 'int64';
-  const floatBuffer = buffer instanceof Float32Array || buffer instanceof Float64Array ? buffer : null;
+  const type = tensorType(input.type);
+  const integral = type === 'int32' || type === 'int64';
+  const float = type === 'float32' || type === 'float64';
   return {
     uses,
     bind(batch: TableBatch) {
       const columns = uses.map((use) => requireColumn(batch, use));
-      const quads = floatBuffer === null ? [] : float64Quads(columns);
+      const quads = float ? float64Quads(columns) : [];
       return {
         feeds(start, count, fed) {
-          const rows = { rowOffset: batch.offset, rowNumbers: batch.rowNumbers, start, count };
-          // Plain loops and literal objects: this runs for every column of every chunk.
-          let feature = 0;
-          if (floatBuffer !== null) {
-            for (; feature < quads.length * 4; feature += 4) {
-              const quad = quads[feature / 4];
-              const place = { out: floatBuffer, offset: feature, stride: width };
-              if (quad && writeFloat64Quad(quad, rows, place)) continue;
-              // Not four float64 columns, or a missing value: one column at a time.
-              for (let next = feature; next < feature + 4; next += 1) {
-                writeNumbers(columns[next] as Column, rows, target, false, {
-                  out: floatBuffer,
-                  offset: next,
-                  stride: width,
-                });
+          const buffer = buffers.take(0, type, fed * width);
+          // Row blocks: each block's rows are written column by column while they are in cache.
+          for (let block = start; block < start + count; block += BLOCK_ROWS) {
+            const rows = {
+              rowOffset: batch.offset,
+              rowNumbers: batch.rowNumbers,
+              start: block,
+              count: Math.min(BLOCK_ROWS, start + count - block),
+            };
+            const base = (block - start) * width;
+            // Plain loops and literal objects: this runs for every column of every block.
+            let feature = 0;
+            if (float) {
+              const out = buffer as Float32Array | Float64Array;
+              for (; feature < quads.length * 4; feature += 4) {
+                const quad = quads[feature / 4];
+                if (quad && writeFloat64Quad(quad, rows, { out, offset: base + feature, stride: width }))
+                  continue;
+                // Not four float64 columns, or a missing value: one column at a time.
+                for (let next = feature; next < feature + 4; next += 1) {
+                  const place = { out, offset: base + next, stride: width };
+                  writeNumbers(columns[next] as Column, rows, target, false, place);
+                }
+              }
+            }
+            for (; feature < width; feature += 1) {
+              const column = columns[feature] as Column;
+              const offset = base + feature;
+              if (buffer instanceof BigInt64Array) {
+                writeBigInts(column, rows, target, { out: buffer, offset, stride: width });
+              } else {
+                const out = buffer as NumberBuffer;
+                writeNumbers(column, rows, target, integral, { out, offset, stride: width });
               }
             }
           }
-          for (; feature < width; feature += 1) {
-            const column = columns[feature] as Column;
-            if (buffer instanceof BigInt64Array) {
-              writeBigInts(column, rows, target, { out: buffer, offset: feature, stride: width });
-            } else {
-              writeNumbers(column, rows, target, integral, { out: buffer, offset: feature, stride: width });
-            }
-          }
-          const data = buffer.subarray(0, fed * width);
           // The element type follows from the typed array.
-          return { [input.name]: new ort.Tensor(data, [fed, width]) };
+          return { [input.name]: new ort.Tensor(buffer as NumberBuffer | BigInt64Array, [fed, width]) };
         },
       };
     },
   };
+}
+
+/** The element types one [N, F] tensor can be fed as. */
+function tensorType(type: string): FeedType {
+  if (type === 'float32' || type === 'float64' || type === 'int32' || type === 'int64') return type;
+  throw new Error(`tensor input of type ${type}: not fed from a table`);
 }
 
 type Float64Quad = readonly [Float64Array, Float64Array, Float64Array, Float64Array];

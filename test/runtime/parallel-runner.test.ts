@@ -17,7 +17,7 @@ function keep(runner: ModelRunner): ModelRunner {
   return runner;
 }
 
-/** Worker threads with small pieces, so that every batch below is split across both threads. */
+/** Two worker threads and small pieces, so that every batch below is split across the lanes. */
 const SPLIT = { workers: 2, dispatchRows: 37, chunkRows: 16 } as const;
 
 const CASES = [
@@ -58,6 +58,17 @@ describe('parallel runner: the same predictions as the single-session runner', (
     const actual = await parallel.run(batch);
     expect(actual.length).toBe(rows.length);
     expectSamePredictions(actual, expected);
+  });
+
+  it('scores on the calling thread alone with no worker threads', async () => {
+    const table = readFixtureCsv('iris', 'iris.csv');
+    const bytes = fixtureBytes('iris', 'iris-mlp-v2.onnx');
+    const spec = await inspectModel(bytes);
+    const options = { defaultFeatureColumns: featureColumns(table) };
+    const single = keep(await prepareRunner(bytes, spec, options));
+    const local = keep(await prepareParallelRunner(bytes, spec, { ...options, ...SPLIT, workers: 0 }));
+    const batch = tableBatch(table.rows, table.header);
+    expectSamePredictions(await local.run(batch), await single.run(batch));
   });
 
   it('keeps concurrent batches apart and answers an empty one', async () => {

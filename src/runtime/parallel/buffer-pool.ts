@@ -1,29 +1,41 @@
-type NumericArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+import { allocateFeed, type FeedBuffer, type FeedBuffers, type FeedType } from '../feed-buffers.js';
 
 /**
- * Memory for batches on their way to a worker and back. Every batch needs a few MB of its own
- * (it is transferred, not shared); taking them from a pool rather than allocating them spares the
- * garbage collections that tens of MB of new external memory per second set off.
+ * Memory for pieces of batches on their way to a lane and back. Every piece needs buffers of its own
+ * (a worker's are transferred, not shared); feeders write into memory taken from the pool, and the
+ * lanes give it back once scored. Reusing it spares the garbage collections that tens of MB of new
+ * external memory per second set off.
  */
-export class BufferPool {
+export class BufferPool implements FeedBuffers {
   private readonly free = new Map<number, ArrayBuffer[]>();
+  private freeBytes = 0;
 
-  /** A copy of `data` in pooled memory. */
-  copy<T extends NumericArray>(data: T): T {
-    const bytes = data.byteLength;
-    const buffer = this.free.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
-    const Type = data.constructor as { new (buffer: ArrayBuffer, offset: number, length: number): T };
-    const copy = new Type(buffer, 0, data.length);
-    (copy as unknown as { set(source: T): void }).set(data);
-    return copy;
+  /**
+   * @param maxFreeBytes memory kept for reuse: at least what the pieces in flight hold (dozens of
+   * pieces of about a megabyte each when an evaluation reads ahead), or new memory is mapped,
+   * zeroed and unmapped for every piece.
+   */
+  constructor(private readonly maxFreeBytes = 128 * 1024 * 1024) {}
+
+  /** Memory of the caller's own for `length` values: it comes back with give(). */
+  take(_slot: number, type: FeedType, length: number): FeedBuffer {
+    const empty = allocateFeed(type, 0);
+    const bytes = length * empty.BYTES_PER_ELEMENT;
+    const buffer = this.free.get(bytes)?.pop();
+    if (buffer === undefined) return allocateFeed(type, length);
+    this.freeBytes -= bytes;
+    const Type = empty.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => FeedBuffer;
+    return new Type(buffer, 0, length);
   }
 
-  /** Takes back buffers (sizes seen before are kept; a pool holds a handful per size). */
+  /** Takes back buffers, as long as the pool holds less than its limit. */
   give(buffers: readonly ArrayBuffer[]): void {
     for (const buffer of buffers) {
+      if (this.freeBytes + buffer.byteLength > this.maxFreeBytes) continue;
       const list = this.free.get(buffer.byteLength) ?? [];
-      if (list.length < 8) list.push(buffer);
+      list.push(buffer);
       this.free.set(buffer.byteLength, list);
+      this.freeBytes += buffer.byteLength;
     }
   }
 }

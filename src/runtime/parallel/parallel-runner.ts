@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TableBatch } from '../../datasets/dataset-table.js';
 import { sliceBatch } from '../../datasets/table-batches.js';
 import { InvalidStateError } from '../../errors/assay-error.js';
@@ -16,66 +16,84 @@ import {
 } from '../model-runner.js';
 import { BufferPool } from './buffer-pool.js';
 import type { InputData, ScoringWorkerData } from './scoring-protocol.js';
-import { startScoringWorker, type ScoringWorker } from './scoring-worker-handle.js';
+import { startScoringWorker } from './scoring-worker-handle.js';
+import { localLane } from './local-lane.js';
+import { PieceDispatcher } from './piece-dispatcher.js';
+import { openSession } from '../onnx-session.js';
 
 export interface ParallelRunnerOptions extends RunnerOptions {
-  /** Scoring threads, each with its own session (default: one per core, at most 8). */
+  /**
+   * Worker threads beside the calling thread, each with a session of its own (default: one per
+   * core but the caller's, at most MAX_WORKERS). 0 scores on the calling thread only.
+   */
   readonly workers?: number | undefined;
-  /** A batch is sent to the threads in pieces of at most this many rows (DISPATCH_ROWS). */
+  /** A batch is sent to the lanes in pieces of at most this many rows (DISPATCH_ROWS). */
   readonly dispatchRows?: number | undefined;
 }
 
-/**
- * Rows per piece of a batch sent to a thread: small enough that the threads finish a batch close
- * together (a stored batch of 65,536 rows in one piece left one thread idle for up to a tenth of
- * a second at the end), large enough that the messages cost nothing.
- */
-export const DISPATCH_ROWS = 16_384;
+/** Past eight threads, feeding them from one calling thread is what limits throughput. */
+const MAX_WORKERS = 7;
 
 /**
- * A model runner for throughput: batches are fed on the calling thread and scored by a pool of
- * worker threads, each holding its own single-threaded onnxruntime session. Scoring whole batches
- * side by side keeps every core on the model without onnxruntime's per-operator synchronisation
- * (on two cores, 10% less CPU than one session with two threads), and the calling thread is free
- * to read and prepare the next batch meanwhile.
+ * Rows per piece of a batch: small enough that the lanes finish the last batch close together
+ * (a piece takes a few milliseconds to score), large enough that the messages cost nothing.
+ */
+export const DISPATCH_ROWS = 8_192;
+
+/**
+ * A model runner for throughput: batches are split into pieces and scored side by side by worker
+ * threads and by the calling thread, each lane holding its own single-threaded onnxruntime
+ * session. Whole pieces side by side keep every core on the model without onnxruntime's
+ * per-operator synchronisation (on two cores, 10% less CPU than one session with two threads).
  *
- * The runner is returned at once: its threads start in the background, while the caller reads
- * its first rows (a thread that fails to start fails the first `run`). `run` takes what it needs
- * from the batch before it returns; results may be awaited in any order. Models with a fixed
- * batch size run on the calling thread (prepareRunner).
+ * One lane per core, and the calling thread is one of them: it feeds the workers first and scores
+ * what they leave, so no core is oversubscribed, and it scores everything while the workers start
+ * (about a tenth of a second), which a short evaluation would otherwise spend waiting. `run` takes
+ * what it needs from the batch before it returns; results may be awaited in any order. Models
+ * with a fixed batch size run on the calling thread (prepareRunner).
  */
 export async function prepareParallelRunner(
   bytes: Uint8Array,
   spec: ModelSpec,
   options: ParallelRunnerOptions = {},
 ): Promise<ModelRunner> {
-  const count = options.workers ?? Math.min(8, os.availableParallelism());
-  if (fixedBatchSize(spec.signature.inputs) !== null || count < 1) return prepareRunner(bytes, spec, options);
+  if (fixedBatchSize(spec.signature.inputs) !== null) return prepareRunner(bytes, spec, options);
+  const workerCount = options.workers ?? Math.min(MAX_WORKERS, os.availableParallelism() - 1);
   const pieceRows = options.dispatchRows ?? DISPATCH_ROWS;
-  // One feeder for every piece: no piece holds more than pieceRows rows.
-  const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null, pieceRows);
-
-  const data: ScoringWorkerData = {
-    model: bytes,
-    spec,
-    chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
-  };
+  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const pool = new BufferPool();
-  const starting = Array.from({ length: count }, () => startScoringWorker(data, pool));
-  // Settled now, so that a thread failing before the first run raises no unhandled rejection.
-  const ready = Promise.allSettled(starting);
-  let workers: ScoringWorker[] | null = null;
+  // Every piece is written into memory of its own from the pool, which travels with it.
+  const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null, pool);
+
+  const data: ScoringWorkerData = { model: bytes, spec, chunkRows };
+  // The workers start first: they load the model while the calling thread loads its own.
+  const starting = Array.from({ length: workerCount }, () => startScoringWorker(data, pool));
+  let session: InferenceSession;
+  try {
+    session = await openSession(bytes, { intraOpThreads: 1 });
+  } catch (error) {
+    await Promise.all(
+      starting.map((worker) =>
+        worker.then(
+          (started) => started.close(),
+          () => undefined,
+        ),
+      ),
+    );
+    throw error;
+  }
+  const local = localLane(session, spec, chunkRows, pool);
+  const dispatcher = new PieceDispatcher(local);
+  const workers = Promise.allSettled(
+    starting.map((worker) =>
+      worker.then(
+        (started) => dispatcher.addWorker(started),
+        (error: unknown) => dispatcher.fail(error),
+      ),
+    ),
+  );
   let nextId = 0;
   let closed = false;
-
-  const started = async (): Promise<ScoringWorker[]> => {
-    if (workers) return workers;
-    const outcomes = await ready;
-    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    workers = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ScoringWorker>).value);
-    return workers;
-  };
 
   return {
     spec,
@@ -83,45 +101,39 @@ export async function prepareParallelRunner(
     checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch: TableBatch): Promise<Predictions> {
       if (closed) return Promise.reject(new InvalidStateError('the model runner is closed'));
-      const pieces: { rows: number; inputs: InputData[] }[] = [];
+      const pieces: Promise<Predictions>[] = [];
       try {
         for (let start = 0; start < batch.length || pieces.length === 0; start += pieceRows) {
           const piece = sliceBatch(batch, start, Math.min(batch.length, start + pieceRows));
-          pieces.push({ rows: piece.length, inputs: batchInputs(feeder, piece, pool) });
+          const inputs = pieceInputs(feeder, piece);
+          pieces.push(dispatcher.submit({ id: nextId++, rows: piece.length, inputs }));
         }
       } catch (error) {
+        // Pieces already submitted are scored and dropped.
+        for (const piece of pieces) piece.catch(() => undefined);
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      return started().then(async (all) => {
-        const scored = pieces.map(({ rows, inputs }) => {
-          const worker = all.reduce((least, candidate) =>
-            candidate.pending < least.pending ? candidate : least,
-          );
-          return worker.score({ id: nextId++, rows, inputs });
-        });
-        return joinPredictions(await Promise.all(scored), batch.length);
-      });
+      return Promise.all(pieces).then((parts) => joinPredictions(parts, batch.length));
     },
     async close() {
       closed = true;
-      const outcomes = await ready;
-      await Promise.all(
-        outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
-      );
+      await dispatcher.settled();
+      await workers;
+      const lanes = await Promise.allSettled(starting);
+      await Promise.all(lanes.map((lane) => (lane.status === 'fulfilled' ? lane.value.close() : undefined)));
+      await local.close();
     },
   };
 }
 
-/**
- * Every input for every row of the batch, copied out of the feeder's buffers into pooled ones of
- * their own (they travel to a worker and come back with its answer).
- */
-function batchInputs(feeder: InputFeeder, batch: TableBatch, pool: BufferPool): InputData[] {
-  const feeds: Record<string, Tensor> = feeder.bind(batch).feeds(0, batch.length, batch.length);
-  return Object.entries(feeds).map(([name, tensor]) => {
-    const data = tensor.data as InputData['data'];
-    return { name, dims: [...tensor.dims], data: Array.isArray(data) ? [...data] : pool.copy(data) };
-  });
+/** Every input for every row of the piece, in memory of its own (from the runner's pool). */
+function pieceInputs(feeder: InputFeeder, piece: TableBatch): InputData[] {
+  const feeds: Record<string, Tensor> = feeder.bind(piece).feeds(0, piece.length, piece.length);
+  return Object.entries(feeds).map(([name, tensor]) => ({
+    name,
+    dims: [...tensor.dims],
+    data: tensor.data as InputData['data'],
+  }));
 }
 
 /** The predictions of consecutive pieces as those of the whole batch. */

@@ -3,24 +3,11 @@ import { InvalidStateError } from '../../errors/assay-error.js';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Predictions } from '../model-spec.js';
 import type { BufferPool } from './buffer-pool.js';
-import {
-  inputBuffers,
-  type ScoreRequest,
-  type ScoringWorkerData,
-  type WorkerMessage,
-} from './scoring-protocol.js';
+import type { ScoringLane } from './scoring-lane.js';
+import { inputBuffers, type ScoringWorkerData, type WorkerMessage } from './scoring-protocol.js';
 
-/** One scoring thread, as the runner sees it. */
-export interface ScoringWorker {
-  /** Requests sent and not yet answered. */
-  readonly pending: number;
-  score(request: ScoreRequest): Promise<Predictions>;
-  /** Waits for what was sent, then stops the thread. */
-  close(): Promise<void>;
-}
-
-/** Starts a scoring thread and resolves once its session is loaded (or rejects with why not). */
-export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPool): Promise<ScoringWorker> {
+/** Starts a scoring thread and resolves, as a lane, once its session is loaded (or rejects with why not). */
+export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPool): Promise<ScoringLane> {
   const worker: Worker = startModuleWorker(import.meta.url, 'scoring-worker', { workerData: data });
   try {
     await new Promise<void>((resolve, reject) => {

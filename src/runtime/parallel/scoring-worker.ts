@@ -2,14 +2,14 @@
  * A worker thread holding one onnxruntime session: it scores the batches it is sent, in chunks,
  * and answers with their predictions (buffers transferred, not copied). See parallel-runner.ts.
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSession } from '../onnx-session.js';
 import { scoreInChunks } from '../prediction-collector.js';
+import { requestFeeds } from './request-feeds.js';
 import type { Predictions } from '../model-spec.js';
 import {
   inputBuffers,
-  type InputData,
   type ScoreRequest,
   type ScoringWorkerData,
   type WorkerMessage,
@@ -53,24 +53,10 @@ function reply(message: WorkerMessage): WorkerMessage {
   return message;
 }
 
-async function score(session: ort.InferenceSession, request: ScoreRequest): Promise<Predictions> {
-  return scoreInChunks(session, settings.spec, request.rows, settings.chunkRows, (start, count) => {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const input of request.inputs) feeds[input.name] = rowsOf(input, request.rows, start, count);
-    return feeds;
-  });
-}
-
-/** Rows [start, start + count) of an input, as a tensor over the same memory. */
-function rowsOf(input: InputData, rows: number, start: number, count: number): ort.Tensor {
-  const width = rows === 0 ? 0 : input.data.length / rows;
-  const dims = [count, ...input.dims.slice(1)];
-  const { data } = input;
-  if (Array.isArray(data))
-    return new ort.Tensor('string', data.slice(start * width, (start + count) * width), dims);
-  if (data instanceof Uint8Array)
-    return new ort.Tensor('bool', data.subarray(start * width, (start + count) * width), dims);
-  return new ort.Tensor(data.subarray(start * width, (start + count) * width), dims);
+async function score(session: InferenceSession, request: ScoreRequest): Promise<Predictions> {
+  return scoreInChunks(session, settings.spec, request.rows, settings.chunkRows, (start, count) =>
+    requestFeeds(request, start, count),
+  );
 }
 
 function buffers(predictions: Predictions): ArrayBuffer[] {
