@@ -32,19 +32,29 @@ export function evaluationMetrics(
       slices[name] = { rows: countIncluded(mask, mask.length), metrics: {} };
     return { metrics: {}, slices };
   }
-  const labelled = new Uint8Array(outputs.length);
-  for (let i = 0; i < outputs.length; i += 1) labelled[i] = Number.isNaN(truth[i]) ? 0 : 1;
+  // Usually every row has its label: then no mask at all, and slices use their own masks.
+  let labelled: Uint8Array | null = null;
+  for (let i = 0; i < outputs.length; i += 1) {
+    if (truth[i] !== truth[i]) {
+      labelled = new Uint8Array(outputs.length);
+      for (let j = 0; j < outputs.length; j += 1) labelled[j] = truth[j] !== truth[j] ? 0 : 1;
+      break;
+    }
+  }
   const compute =
     task === 'classification'
       ? classifierMetrics(outputs, truth, labelColumn)
-      : (mask: Uint8Array) =>
+      : (mask: Uint8Array | null) =>
           ({
             ...regressionMetrics({ yTrue: truth, yPred: outputs.values as Float64Array, mask }),
           }) as MetricValues;
   const metrics = compute(labelled);
   for (const [name, sliceMask] of outputs.slices) {
-    const mask = new Uint8Array(outputs.length);
-    for (let i = 0; i < mask.length; i += 1) mask[i] = (sliceMask[i] as number) & (labelled[i] as number);
+    let mask = sliceMask;
+    if (labelled !== null) {
+      mask = new Uint8Array(outputs.length);
+      for (let i = 0; i < mask.length; i += 1) mask[i] = (sliceMask[i] as number) & (labelled[i] as number);
+    }
     slices[name] = { rows: countIncluded(sliceMask, sliceMask.length), metrics: compute(mask) };
   }
   return { metrics, slices };
@@ -63,7 +73,7 @@ function classifierMetrics(
   outputs: EvaluationOutputs,
   truth: Float64Array,
   labelColumn: string,
-): (mask: Uint8Array) => MetricValues {
+): (mask: Uint8Array | null) => MetricValues {
   const classCount = outputsClassCount(outputs);
   const yTrue = classIndices(truth, outputs.rows, classCount, labelColumn);
   const predicted = outputs.labels as Int32Array;

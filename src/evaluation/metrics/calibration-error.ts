@@ -10,13 +10,32 @@ import { InvalidParameterError } from '../../errors/assay-error.js';
  * definition says whatever rounding `p * bins` does. Values above 1 (float32 rounding of a sum) go in
  * the last bin, values below 0 in the first.
  */
-function binOf(confidence: number, bins: number): number {
+export function binOf(confidence: number, bins: number): number {
   let b = Math.ceil(confidence * bins) - 1;
   if (b < 0) return 0;
   if (b > bins - 1) return bins - 1;
   while (b > 0 && confidence <= b / bins) b--;
   while (b < bins - 1 && confidence > (b + 1) / bins) b++;
   return b;
+}
+
+/** A row's top-class probability; NaN when any of its probabilities is NaN. */
+export function topProbability(probabilities: Probabilities, base: number, classCount: number): number {
+  let confidence = probabilities[base] as number;
+  for (let c = 1; c < classCount; c++) {
+    const p = probabilities[base + c] as number;
+    if (p > confidence || p !== p) confidence = p;
+    if (confidence !== confidence) break;
+  }
+  return confidence;
+}
+
+/** Sum over bins of |gap| / n: the calibration error from the bins' sums of (correct - confidence). */
+export function eceFromGaps(gap: Float64Array, n: number): number | null {
+  if (n === 0) return null;
+  let ece = 0;
+  for (let b = 0; b < gap.length; b++) ece += Math.abs(gap[b] as number);
+  return ece / n;
 }
 
 /**
@@ -46,19 +65,11 @@ export function expectedCalibrationError(
   let n = 0;
   for (let i = 0, base = 0; i < rows; i++, base += classCount) {
     if (mask != null && mask[i] === 0) continue;
-    let confidence = probabilities[base] as number;
-    for (let c = 1; c < classCount; c++) {
-      const p = probabilities[base + c] as number;
-      if (p > confidence || p !== p) confidence = p;
-      if (confidence !== confidence) break;
-    }
+    const confidence = topProbability(probabilities, base, classCount);
     if (confidence !== confidence) return Number.NaN;
     const correct = predicted[i] === yTrue[i] ? 1 : 0;
     gap[binOf(confidence, bins)]! += correct - confidence;
     n++;
   }
-  if (n === 0) return null;
-  let ece = 0;
-  for (let b = 0; b < bins; b++) ece += Math.abs(gap[b] as number);
-  return ece / n;
+  return eceFromGaps(gap, n);
 }

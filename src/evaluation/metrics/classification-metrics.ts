@@ -1,11 +1,11 @@
 import type { RowMask } from './row-mask.js';
 import type { Probabilities } from './metric-inputs.js';
 import { checkClassCount, checkLength, checkProbabilities } from './metric-inputs.js';
-import { confusionCounts, countsToRows } from './confusion-matrix.js';
+import { tallyClassification } from './classification-pass.js';
+import { countsToRows } from './confusion-matrix.js';
 import { accuracyFromCounts, classScoresFromCounts, macroScoresFromCounts } from './label-metrics.js';
-import { logLoss } from './log-loss.js';
-import { expectedCalibrationError } from './calibration-error.js';
 import { rocAuc, rocAucOvrMacro } from './roc-auc.js';
+import { checkMask } from './row-mask.js';
 
 export interface ClassificationInputs {
   /** True class per row, 0..classCount-1. */
@@ -47,17 +47,21 @@ export function classificationMetrics(inputs: ClassificationInputs): Classificat
   checkClassCount(classCount);
   checkLength('Predicted labels', predicted, yTrue.length);
   checkProbabilities('Probabilities', probabilities, yTrue.length, classCount);
-  const counts = confusionCounts(yTrue, predicted, classCount, mask);
+  checkMask(mask, yTrue.length);
+  const tally = tallyClassification(yTrue, predicted, probabilities, classCount, mask);
+  const { counts } = tally;
   const common = {
     accuracy: accuracyFromCounts(counts, classCount),
     ...macroScoresFromCounts(counts, classCount),
-    log_loss: logLoss(yTrue, probabilities, classCount, mask),
-    ece: expectedCalibrationError(yTrue, probabilities, predicted, classCount, mask),
+    log_loss: tally.logLoss,
+    ece: tally.ece,
     confusion_matrix: countsToRows(counts, classCount),
   };
   if (classCount === 2) {
     const { f1, precision, recall } = classScoresFromCounts(counts, classCount, 1);
-    return { ...common, roc_auc: rocAuc(yTrue, probabilities, classCount, 1, mask), f1, precision, recall };
+    // The tally has it for float32 scores; float64 ones are sorted natively, by rocAuc.
+    const auc = tally.rocAuc === undefined ? rocAuc(yTrue, probabilities, classCount, 1, mask) : tally.rocAuc;
+    return { ...common, roc_auc: auc, f1, precision, recall };
   }
   return { ...common, roc_auc_ovr_macro: rocAucOvrMacro(yTrue, probabilities, classCount, mask) };
 }

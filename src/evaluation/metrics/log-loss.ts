@@ -11,8 +11,16 @@ import { checkClassCount, checkProbabilities, labelOutOfRange } from './metric-i
  */
 const CLIP = 1e-15;
 
-function clip(p: number): number {
+/** A probability as the loss reads it. */
+export function clip(p: number): number {
   return p < CLIP ? CLIP : p > 1 - CLIP ? 1 - CLIP : p;
+}
+
+/** One row's loss: -log of its true class's clipped probability over the row's clipped sum. */
+export function rowLoss(probabilities: Probabilities, base: number, t: number, classCount: number): number {
+  let rowSum = 0;
+  for (let c = 0; c < classCount; c++) rowSum += clip(probabilities[base + c] as number);
+  return -Math.log(clip(probabilities[base + t] as number) / rowSum);
 }
 
 /**
@@ -35,9 +43,7 @@ export function logLoss(
     if (mask != null && mask[i] === 0) continue;
     const t = yTrue[i] as number;
     if (t >>> 0 >= classCount) throw labelOutOfRange('True label', i, t, classCount);
-    let rowSum = 0;
-    for (let c = 0; c < classCount; c++) rowSum += clip(probabilities[base + c] as number);
-    sum -= Math.log(clip(probabilities[base + t] as number) / rowSum);
+    sum += rowLoss(probabilities, base, t, classCount);
     n++;
   }
   return n === 0 ? null : sum / n;

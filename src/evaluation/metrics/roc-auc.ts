@@ -1,4 +1,4 @@
-import { sortFloat32 } from './radix-sort.js';
+import { isNanBits, sortableKey, sortKeys } from './radix-sort.js';
 import type { RowMask } from './row-mask.js';
 import { checkMask } from './row-mask.js';
 import type { Probabilities } from './metric-inputs.js';
@@ -7,15 +7,14 @@ import { checkClassCount, checkClassIndex, checkProbabilities, labelOutOfRange }
 /**
  * Area under the ROC curve as the Mann-Whitney statistic: the share of (positive, negative) pairs the
  * score orders correctly, a tie counting one half. That is exactly what scikit-learn's trapezoidal
- * `roc_auc_score` gives with tied scores, and it needs two native typed-array sorts and one merge walk
- * instead of a comparator sort of row indices.
+ * `roc_auc_score` gives with tied scores, and it needs two sorts and one merge walk instead of a
+ * comparator sort of row indices. Scores are compared as given: float64 values, or the sortable
+ * keys of float32 ones (radix-sort.ts), whose order and ties are the scores' own.
  */
 function mannWhitneyAuc(
-  positives: Float32Array | Float64Array,
-  negatives: Float32Array | Float64Array,
+  positives: Uint32Array | Float64Array,
+  negatives: Uint32Array | Float64Array,
 ): number {
-  sortScores(positives);
-  sortScores(negatives);
   let below = 0; // negatives strictly below the current positive score
   let pairs = 0;
   for (let i = 0; i < positives.length;) {
@@ -31,9 +30,11 @@ function mannWhitneyAuc(
   return pairs / (positives.length * negatives.length);
 }
 
-function sortScores(scores: Float32Array | Float64Array): void {
-  if (scores instanceof Float32Array) sortFloat32(scores);
-  else scores.sort();
+/** ROC AUC of positives' and negatives' sortable score keys (both non-empty); sorts them in place. */
+export function aucOfKeys(positives: Uint32Array, negatives: Uint32Array): number {
+  sortKeys(positives);
+  sortKeys(negatives);
+  return mannWhitneyAuc(positives, negatives);
 }
 
 /**
@@ -54,8 +55,25 @@ export function rocAuc(
   checkProbabilities('Probabilities', probabilities, rows, classCount);
   checkMask(mask, rows);
   // Positives fill the buffer from the front and negatives from the back: one allocation, one pass.
-  // float32 scores (onnxruntime's) stay float32, for the radix sort.
-  const scores = probabilities instanceof Float32Array ? new Float32Array(rows) : new Float64Array(rows);
+  if (probabilities instanceof Float32Array) {
+    // onnxruntime's float32 scores are sorted as keys of their bits, by the radix sort.
+    const bits = new Uint32Array(probabilities.buffer, probabilities.byteOffset, probabilities.length);
+    const keys = new Uint32Array(rows);
+    let positives = 0;
+    let negatives = 0;
+    for (let i = 0, at = positive; i < rows; i++, at += classCount) {
+      if (mask != null && mask[i] === 0) continue;
+      const t = yTrue[i] as number;
+      if (t >>> 0 >= classCount) throw labelOutOfRange('True label', i, t, classCount);
+      const scoreBits = bits[at] as number;
+      if (isNanBits(scoreBits)) return Number.NaN;
+      if (t === positive) keys[positives++] = sortableKey(scoreBits);
+      else keys[rows - ++negatives] = sortableKey(scoreBits);
+    }
+    if (positives === 0 || negatives === 0) return null;
+    return aucOfKeys(keys.subarray(0, positives), keys.subarray(rows - negatives));
+  }
+  const scores = new Float64Array(rows);
   let positives = 0;
   let negatives = 0;
   for (let i = 0, at = positive; i < rows; i++, at += classCount) {
@@ -68,7 +86,7 @@ export function rocAuc(
     else scores[rows - ++negatives] = score;
   }
   if (positives === 0 || negatives === 0) return null;
-  return mannWhitneyAuc(scores.subarray(0, positives), scores.subarray(rows - negatives));
+  return mannWhitneyAuc(scores.subarray(0, positives).sort(), scores.subarray(rows - negatives).sort());
 }
 
 /**

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { expectedCalibrationError } from '../../src/evaluation/metrics/calibration-error.js';
+import { tallyClassification } from '../../src/evaluation/metrics/classification-pass.js';
+import { confusionCounts } from '../../src/evaluation/metrics/confusion-matrix.js';
+import { logLoss } from '../../src/evaluation/metrics/log-loss.js';
+import { rocAuc } from '../../src/evaluation/metrics/roc-auc.js';
+
+/** A deterministic generator, so that a failure can be replayed. */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+interface Rows {
+  yTrue: Int32Array;
+  predicted: Int32Array;
+  probabilities: Float32Array;
+  mask: Uint8Array;
+}
+
+/** Random rows of a classifier: softmax-like probabilities, coarse enough for ties, a random mask. */
+function rows(count: number, classCount: number, seed: number): Rows {
+  const random = lcg(seed);
+  const yTrue = new Int32Array(count);
+  const predicted = new Int32Array(count);
+  const probabilities = new Float32Array(count * classCount);
+  const mask = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    let sum = 0;
+    for (let c = 0; c < classCount; c++) {
+      const weight = Math.round(random() * 50) + 1;
+      probabilities[i * classCount + c] = weight;
+      sum += weight;
+    }
+    let best = 0;
+    for (let c = 0; c < classCount; c++) {
+      probabilities[i * classCount + c] = (probabilities[i * classCount + c] as number) / sum;
+      if ((probabilities[i * classCount + c] as number) > (probabilities[i * classCount + best] as number))
+        best = c;
+    }
+    predicted[i] = best;
+    yTrue[i] = random() < 0.7 ? best : Math.floor(random() * classCount);
+    mask[i] = random() < 0.8 ? 1 : 0;
+  }
+  return { yTrue, predicted, probabilities, mask };
+}
+
+/** What each metric's own function gives. */
+function separately({ yTrue, predicted, probabilities }: Rows, classCount: number, mask: Uint8Array | null) {
+  return {
+    counts: Array.from(confusionCounts(yTrue, predicted, classCount, mask)),
+    logLoss: logLoss(yTrue, probabilities, classCount, mask),
+    ece: expectedCalibrationError(yTrue, probabilities, predicted, classCount, mask),
+    rocAuc: classCount === 2 ? rocAuc(yTrue, probabilities, classCount, 1, mask) : undefined,
+  };
+}
+
+function tallied({ yTrue, predicted, probabilities }: Rows, classCount: number, mask: Uint8Array | null) {
+  const tally = tallyClassification(yTrue, predicted, probabilities, classCount, mask);
+  return { counts: Array.from(tally.counts), logLoss: tally.logLoss, ece: tally.ece, rocAuc: tally.rocAuc };
+}
+
+describe('one pass over a classifier’s rows', () => {
+  it.each([
+    ['binary, every row', 2, false],
+    ['binary, masked', 2, true],
+    ['multiclass, masked', 4, true],
+  ] as const)('gives exactly what each metric gives on its own: %s', (_, classCount, masked) => {
+    const data = rows(20_000, classCount, 3);
+    const mask = masked ? data.mask : null;
+    expect(tallied(data, classCount, mask)).toEqual(separately(data, classCount, mask));
+  });
+
+  it('leaves float64 scores to rocAuc and still counts the rest', () => {
+    const data = rows(1_000, 2, 5);
+    const probabilities = Float64Array.from(data.probabilities);
+    const tally = tallyClassification(data.yTrue, data.predicted, probabilities, 2, null);
+    expect(tally.rocAuc).toBeUndefined();
+    expect(tally.logLoss).toBe(logLoss(data.yTrue, probabilities, 2));
+  });
+
+  it('gives NaN for the score metrics of rows with a NaN probability, and still counts decisions', () => {
+    const data = rows(1_000, 2, 9);
+    data.probabilities[2 * 500 + 1] = Number.NaN;
+    const tally = tallied(data, 2, null);
+    expect(tally).toEqual(separately(data, 2, null));
+    expect(tally.logLoss).toBeNaN();
+    expect(tally.ece).toBeNaN();
+    expect(tally.rocAuc).toBeNaN();
+    expect(tally.counts.reduce((a, b) => a + b, 0)).toBe(1_000);
+  });
+
+  it('gives null without rows, or without one of the two classes for ROC AUC', () => {
+    const data = rows(100, 2, 11);
+    expect(tallied(data, 2, new Uint8Array(100))).toEqual({
+      counts: [0, 0, 0, 0],
+      logLoss: null,
+      ece: null,
+      rocAuc: null,
+    });
+    data.yTrue.fill(1);
+    expect(tallied(data, 2, null).rocAuc).toBeNull();
+  });
+
+  it('reports the first invalid label as the confusion counts do', () => {
+    const data = rows(100, 3, 13);
+    data.predicted[40] = 7;
+    data.yTrue[60] = -1;
+    const expected = (() => {
+      try {
+        confusionCounts(data.yTrue, data.predicted, 3);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return null;
+    })();
+    expect(expected).toBe('Predicted label at row 40 is 7, expected a class index from 0 to 2.');
+    expect(() => tallyClassification(data.yTrue, data.predicted, data.probabilities, 3, null)).toThrow(
+      expected as string,
+    );
+  });
+});
