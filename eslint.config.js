@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'assay-data/**', 'coverage/**', '.scratch/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'assay-data/**', 'coverage/**', '.scratch/**', '.bench-build/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 /**
  * One measurement of `npm run bench:behavior`, in a process of its own so that its memory figures
- * are its own. Runs the compiled dist/ (what users run). Prints one JSON line: the result.
+ * are its own. Runs the compiled dist/ (what users run), and is itself run compiled, from
+ * .bench-build/behavior/ (run.ts compiles it). Prints one JSON line: the result.
  *
  *   child.ts import   DIR CSV          import a CSV into a fresh store in DIR
  *   child.ts prepare  DIR CSV MODEL N  import the rows, register N copies of MODEL and bc-mlp-v2
@@ -64,11 +65,19 @@ async function rawThroughput(modelBytes: Uint8Array, features: Float32Array, wid
     await session.run({ [input]: new ort.Tensor('float32', data, [count, width]) });
   };
   await run(0, Math.min(chunk, rows)); // warm-up
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let start = 0; start < rows; start += chunk) await run(start, Math.min(chunk, rows - start));
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSince(cpu);
   await session.release();
-  return { seconds, rowsPerSecond: rows / seconds };
+  return { seconds, cpuSeconds, rowsPerSecond: rows / seconds };
+}
+
+/** CPU seconds of every thread of the process since `start`. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** Imports the breast-cancer-shaped rows and registers `versions` copies of the model, plus bc-mlp-v2. */
@@ -123,14 +132,21 @@ async function raw(dir: string, modelFile: string, chunks: number[]): Promise<un
 /** One evaluation, end to end, in a fresh process (as `assay evaluate` runs it). */
 async function evaluateOnce(dir: string, name: string, version: number): Promise<unknown> {
   const assay = await open(dir);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const { evaluation } = await assay.evaluations.evaluate({
     model: { name, version },
     dataset: { name: 'bc1m', version: 'latest' },
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSince(cpu);
   await assay.close();
-  return { seconds, rowsPerSecond: evaluation.rowCount / seconds, accuracy: evaluation.metrics.accuracy };
+  return {
+    seconds,
+    cpuSeconds,
+    rowsPerSecond: evaluation.rowCount / seconds,
+    accuracy: evaluation.metrics.accuracy,
+  };
 }
 
 async function diff(dir: string): Promise<unknown> {
