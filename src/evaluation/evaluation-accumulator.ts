@@ -4,11 +4,16 @@ import type { Predictions } from '../runtime/model-spec.js';
 import type { EvaluationOutputs } from './evaluation-outputs.js';
 
 /**
- * Collects an evaluation's per-row results batch by batch into typed arrays sized for the whole
- * dataset (a filter only makes them shorter), so no row is ever held as an object.
+ * Collects an evaluation's per-row results into typed arrays sized for the whole dataset (a filter
+ * only makes them shorter), so no row is ever held as an object. What a batch itself holds (row
+ * numbers, label, slice membership) is taken when the batch is read, before its memory is reused;
+ * its predictions when they come, in the order the batches were read.
  */
 export class EvaluationAccumulator {
+  /** Rows whose predictions are in. */
   private length = 0;
+  /** Rows taken from batches read. */
+  private taken = 0;
   private readonly rows: Float64Array;
   private readonly truth: Float64Array | null;
   private labels: Int32Array | undefined;
@@ -28,17 +33,31 @@ export class EvaluationAccumulator {
     for (const name of sliceNames) this.slices.set(name, new Uint8Array(capacity));
   }
 
-  /** Appends one batch: its dataset row numbers, label column, predictions and slice membership. */
-  add(
-    rowNumbers: Float64Array,
+  /**
+   * Takes the next `count` rows of what was read: their dataset row numbers (consecutive from
+   * `rowNumbers` when it is a number), label column and slice membership. Returns where they start.
+   */
+  take(
+    rowNumbers: Float64Array | number,
+    count: number,
     label: Column | undefined,
-    predictions: Predictions,
     sliceMasks: ReadonlyMap<string, Uint8Array>,
-  ): void {
-    const at = this.length;
-    const count = rowNumbers.length;
-    this.rows.set(rowNumbers, at);
-    if (this.truth && label) this.truth.set(this.labelValues(label, rowNumbers), at);
+  ): number {
+    const at = this.taken;
+    if (typeof rowNumbers === 'number') {
+      for (let i = 0; i < count; i += 1) this.rows[at + i] = rowNumbers + i;
+    } else {
+      this.rows.set(rowNumbers, at);
+    }
+    if (this.truth && label) this.writeLabels(label, at, count);
+    for (const [name, mask] of sliceMasks) this.slices.get(name)?.set(mask, at);
+    this.taken += count;
+    return at;
+  }
+
+  /** The predictions of the rows taken from `at` on: the next rows in order. */
+  add(at: number, predictions: Predictions): void {
+    if (at !== this.length) throw new Error(`predictions for row ${at} came before row ${this.length}'s`);
     if (this.task === 'classification') {
       if (!predictions.labels) throw new Error('a classifier returned no labels');
       this.labels ??= new Int32Array(this.capacity);
@@ -54,8 +73,7 @@ export class EvaluationAccumulator {
       this.values ??= new Float64Array(this.capacity);
       this.values.set(predictions.values, at);
     }
-    for (const [name, mask] of sliceMasks) this.slices.get(name)?.set(mask, at);
-    this.length += count;
+    this.length += predictions.length;
   }
 
   /** Rows collected so far. */
@@ -98,16 +116,20 @@ export class EvaluationAccumulator {
   }
 
   /** The label column as numbers; a classifier's labels must be class indices (checked later). */
-  private labelValues(label: Column, rowNumbers: Float64Array): Float64Array {
-    if (label.values instanceof Float64Array) return label.values;
+  private writeLabels(label: Column, at: number, count: number): void {
+    const truth = this.truth as Float64Array;
+    if (label.values instanceof Float64Array) {
+      truth.set(label.values.subarray(0, count), at);
+      return;
+    }
     if (label.values instanceof Uint8Array) {
-      const values = new Float64Array(label.values.length);
-      for (let i = 0; i < values.length; i += 1)
-        values[i] = label.valid && !label.valid[i] ? Number.NaN : (label.values[i] as number);
-      return values;
+      const { values, valid } = label;
+      for (let i = 0; i < count; i += 1)
+        truth[at + i] = valid && !valid[i] ? Number.NaN : (values[i] as number);
+      return;
     }
     throw new InvalidParameterError(
-      `label column '${this.labelColumn}' holds text (row ${rowNumbers[0] ?? 0}: '${label.values[0] ?? ''}'); Assay compares a model's outputs with numeric labels: class indices for a classifier, values for a regressor`,
+      `label column '${this.labelColumn}' holds text (row ${this.rows[at] ?? 0}: '${label.values[0] ?? ''}'); Assay compares a model's outputs with numeric labels: class indices for a classifier, values for a regressor`,
     );
   }
 }

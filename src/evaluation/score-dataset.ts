@@ -1,6 +1,6 @@
 import type { DatasetVersion } from '../datasets/dataset-version.js';
-import type { Column, TableBatch } from '../datasets/dataset-table.js';
-import { copyColumn } from '../datasets/table-batches.js';
+import type { TableBatch } from '../datasets/dataset-table.js';
+import { sliceBatch } from '../datasets/table-batches.js';
 import type { Expression } from '../expression/expression-ast.js';
 import { expressionColumns } from '../expression/expression-columns.js';
 import { evaluateExpression } from '../expression/expression-evaluate.js';
@@ -22,23 +22,28 @@ export interface ScoreOptions {
     ((outputs: EvaluationOutputs, from: number, to: number) => Promise<void>) | undefined;
 }
 
-/** Batches handed to the model before the oldest one's predictions are awaited. */
-const IN_FLIGHT = 4;
+/**
+ * Rows handed to the model before the oldest batch's predictions are awaited: enough to keep every
+ * lane busy while the next batch is read, few enough that their inputs stay a few dozen MB.
+ */
+const IN_FLIGHT_ROWS = 131_072;
 
 interface Scored {
-  readonly rows: Float64Array;
-  readonly label: Column | undefined;
-  readonly sliceMasks: ReadonlyMap<string, Uint8Array>;
+  /** Where the piece's rows start in the accumulator. */
+  readonly at: number;
+  readonly rows: number;
+  /** The last piece of its batch: where the batch started, for onCollected. */
+  readonly batchStart: number | null;
   /** Never rejects: a failure is carried as `error`, so batches awaited later raise no unhandled rejection. */
   readonly predictions: Promise<{ value?: Predictions; error?: unknown }>;
 }
 
 /**
- * Streams a dataset version through a model: each batch is filtered by `where`, handed to the
- * runner, and its row numbers, label and slice membership kept beside the predictions. Several
- * batches are in flight at once, so reading the next batch overlaps with scoring the last one;
- * results are collected in order. Batches are read transient (their memory is reused), so what
- * is kept of a batch is taken before the next is read.
+ * Streams a dataset version through a model: each batch is filtered by `where`, its row numbers,
+ * label and slice membership are taken, and its rows are handed to the runner in pieces of the
+ * runner's size. Rows stay in flight while the next batches are read, so reading overlaps with
+ * scoring; predictions are collected in order. Batches are read transient (their memory is
+ * reused), so everything kept of a batch is taken before the next is read.
  */
 export async function scoreDataset(
   runner: ModelRunner,
@@ -65,12 +70,14 @@ export async function scoreDataset(
     slices.map((slice) => slice.name),
   );
   const window: Scored[] = [];
+  let inFlight = 0;
   const collect = async (scored: Scored): Promise<void> => {
+    inFlight -= scored.rows;
     const { value, error } = await scored.predictions;
     if (error !== undefined) throw error;
-    const from = accumulator.rowCount;
-    accumulator.add(scored.rows, scored.label, value as Predictions, scored.sliceMasks);
-    await options.onCollected?.(accumulator.current(), from, accumulator.rowCount);
+    accumulator.add(scored.at, value as Predictions);
+    if (scored.batchStart !== null)
+      await options.onCollected?.(accumulator.current(), scored.batchStart, accumulator.rowCount);
   };
   try {
     let read = 0;
@@ -78,8 +85,8 @@ export async function scoreDataset(
       const mask = where ? evaluateExpression(where, batch) : null;
       const count = mask ? countIncluded(mask, mask.length) : batch.length;
       if (count > 0) {
-        const rows = rowNumbers(batch, mask, count);
-        const filtered = mask ? selectRows(batch, mask, count, rows) : batch;
+        const rows = mask ? rowNumbers(batch, mask, count) : null;
+        const filtered = mask ? selectRows(batch, mask, count, rows as Float64Array) : batch;
         const selected = transform ? transform(filtered) : filtered;
         const sliceMasks = new Map<string, Uint8Array>();
         for (const slice of slices) {
@@ -87,17 +94,25 @@ export async function scoreDataset(
           sliceMasks.set(slice.name, mask ? pick(inSlice, mask, count) : inSlice);
         }
         const label = info.labelColumn ? selected.columns.get(info.labelColumn) : undefined;
-        window.push({
-          rows,
-          label: label && copyColumn(label),
-          sliceMasks,
-          // The runner takes the batch's data before run() returns.
-          predictions: runner.run(selected).then(
-            (value) => ({ value }),
-            (error: unknown) => ({ error }),
-          ),
-        });
-        if (window.length >= IN_FLIGHT) await collect(window.shift() as Scored);
+        const at = accumulator.take(rows ?? batch.offset, count, label, sliceMasks);
+        // Pieces of the runner's size come back as they were scored, without being joined first.
+        const step = runner.pieceRows ?? count;
+        for (let start = 0; start < count; start += step) {
+          const end = Math.min(count, start + step);
+          const piece = start === 0 && end === count ? selected : sliceBatch(selected, start, end);
+          window.push({
+            at: at + start,
+            rows: end - start,
+            batchStart: end === count ? at : null,
+            // The runner takes the piece's data before run() returns.
+            predictions: runner.run(piece).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            ),
+          });
+          inFlight += end - start;
+        }
+        while (inFlight >= IN_FLIGHT_ROWS) await collect(window.shift() as Scored);
       }
       read += batch.length;
       onProgress?.(read, info.rowCount);

@@ -28,6 +28,11 @@ export interface ModelRunner {
   readonly spec: ModelSpec;
   /** Tensor mode: the columns fed, in order; null in columns mode. */
   readonly featureColumns: readonly string[] | null;
+  /**
+   * Rows the runner scores as one piece, when it splits batches: a caller with more rows at hand
+   * hands them over in pieces of this size and gets each piece's predictions as they are, not joined.
+   */
+  readonly pieceRows?: number | undefined;
   /** Refuses, before any row is read, a dataset lacking a column the model needs or holding one of a kind it cannot take. */
   checkSchema(schema: DatasetSchema): void;
   /**

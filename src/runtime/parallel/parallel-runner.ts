@@ -98,6 +98,7 @@ export async function prepareParallelRunner(
   return {
     spec,
     featureColumns,
+    pieceRows,
     checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch: TableBatch): Promise<Predictions> {
       if (closed) return Promise.reject(new InvalidStateError('the model runner is closed'));

@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DatasetVersionInfo } from '../../src/datasets/dataset-entities.js';
+import type { DatasetVersion } from '../../src/datasets/dataset-version.js';
+import type { TableBatch } from '../../src/datasets/dataset-table.js';
+import type { EvaluationOutputs } from '../../src/evaluation/evaluation-outputs.js';
+import { scoreDataset } from '../../src/evaluation/score-dataset.js';
+import { parseExpression } from '../../src/expression/expression-parser.js';
+import { inspectModel } from '../../src/runtime/inspect-model.js';
+import { prepareRunner, type ModelRunner } from '../../src/runtime/model-runner.js';
+import { prepareParallelRunner } from '../../src/runtime/parallel/parallel-runner.js';
+import {
+  featureColumns,
+  fixtureBytes,
+  readFixtureCsv,
+  tableBatch,
+} from '../runtime/support/fixture-tables.js';
+
+const table = readFixtureCsv('iris', 'iris.csv');
+const BATCH_ROWS = 40;
+
+/**
+ * Iris as stored batches of 40 rows, read the way the store reads them transient: each batch's
+ * memory is overwritten as soon as the next is asked for.
+ */
+function irisVersion(): DatasetVersion {
+  const info = {
+    name: 'iris',
+    version: 1,
+    rowCount: table.rows.length,
+    labelColumn: 'target',
+    idColumn: 'id',
+    slices: [{ name: 'wide', predicate: 'petal_width >= 1.5' }],
+    schema: {
+      columns: table.header.map((name) => ({
+        name,
+        type: name === 'split' ? ('string' as const) : ('float64' as const),
+      })),
+    },
+  } as unknown as DatasetVersionInfo;
+  return {
+    info,
+    async *batches(): AsyncIterable<TableBatch> {
+      for (let offset = 0; offset < table.rows.length; offset += BATCH_ROWS) {
+        const batch = tableBatch(table.rows.slice(offset, offset + BATCH_ROWS), table.header, offset);
+        yield batch;
+        for (const column of batch.columns.values()) {
+          if (column.values instanceof Float64Array) column.values.fill(-1e6);
+        }
+      }
+    },
+    readRows: () => Promise.reject(new Error('not read by scoreDataset')),
+  };
+}
+
+const runners: ModelRunner[] = [];
+afterAll(async () => {
+  await Promise.all(runners.map((runner) => runner.close()));
+});
+
+async function scored(runner: ModelRunner, where: string | null) {
+  runners.push(runner);
+  const collected: [number, number][] = [];
+  const outputs = await scoreDataset(runner, irisVersion(), {
+    where: where === null ? null : parseExpression(where),
+    onCollected: async (_, from, to) => {
+      collected.push([from, to]);
+    },
+  });
+  return { outputs, collected };
+}
+
+function plain(outputs: EvaluationOutputs) {
+  return {
+    length: outputs.length,
+    rows: Array.from(outputs.rows),
+    truth: Array.from(outputs.truth ?? []),
+    labels: Array.from(outputs.labels ?? []),
+    probabilities: Array.from(outputs.probabilities ?? [], (p) => Number(p.toFixed(6))),
+    slices: [...outputs.slices].map(([name, mask]) => [name, Array.from(mask)]),
+  };
+}
+
+describe('scoring a dataset in pieces', () => {
+  it.each([
+    ['every row', null],
+    ['rows a filter keeps', 'sepal_length > 5.5'],
+  ])('gives what one session over whole batches gives: %s', async (_, where) => {
+    const bytes = fixtureBytes('iris', 'iris-mlp-v2.onnx');
+    const spec = await inspectModel(bytes);
+    const options = { defaultFeatureColumns: featureColumns(table) };
+    const single = await scored(await prepareRunner(bytes, spec, options), where);
+    // Pieces of 7 rows: every batch is scored in several pieces, across two lanes.
+    const pieces = await scored(
+      await prepareParallelRunner(bytes, spec, { ...options, workers: 1, dispatchRows: 7 }),
+      where,
+    );
+    expect(plain(pieces.outputs)).toEqual(plain(single.outputs));
+    expect(pieces.outputs.length).toBe(
+      where === null ? 150 : table.rows.filter((row) => Number(row.sepal_length) > 5.5).length,
+    );
+    // Row numbers, labels and slices are the dataset's own, though the batches were overwritten.
+    const rows = Array.from(pieces.outputs.rows, (row) => table.rows[row] as Record<string, string>);
+    expect(Array.from(pieces.outputs.truth ?? [])).toEqual(rows.map((row) => Number(row.target)));
+    expect(Array.from(pieces.outputs.slices.get('wide') ?? [])).toEqual(
+      rows.map((row) => (Number(row.petal_width) >= 1.5 ? 1 : 0)),
+    );
+    // The outputs file gets one record batch per dataset batch, in order, with nothing left out.
+    expect(pieces.collected).toEqual(single.collected);
+    expect(pieces.collected.length).toBe(Math.ceil(150 / BATCH_ROWS));
+    pieces.collected.forEach(([from], i) => expect(from).toBe(i === 0 ? 0 : pieces.collected[i - 1]?.[1]));
+    expect(pieces.collected.at(-1)?.[1]).toBe(pieces.outputs.length);
+  });
+});
