@@ -52,10 +52,7 @@ export async function prepareRunner(
   spec: ModelSpec,
   options: RunnerOptions = {},
 ): Promise<ModelRunner> {
-  const requested = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
-  if (!Number.isSafeInteger(requested) || requested < 1) {
-    throw new InvalidParameterError(`Rows per model call must be a positive integer, got ${requested}`);
-  }
+  const requested = chunkRowsOf(options);
   // Models exported with a fixed batch size (e.g. [1, F]) take exactly that many rows per call.
   const fixedBatch = fixedBatchSize(spec.signature.inputs);
   const chunkRows = fixedBatch ?? requested;
@@ -90,6 +87,15 @@ export async function prepareRunner(
       await session.release();
     },
   };
+}
+
+/** The rows per onnxruntime call the options ask for (DEFAULT_CHUNK_ROWS), checked. */
+export function chunkRowsOf(options: RunnerOptions): number {
+  const rows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  if (!Number.isSafeInteger(rows) || rows < 1) {
+    throw new InvalidParameterError(`Rows per model call must be a positive integer, got ${rows}`);
+  }
+  return rows;
 }
 
 /**

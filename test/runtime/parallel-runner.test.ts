@@ -143,6 +143,19 @@ describe('parallel runner: failures', () => {
     expect([...(good.values ?? [])]).toEqual([11, 12, 13, 14, 15]);
   });
 
+  it.each([
+    [{ dispatchRows: 0 }, 'Rows per piece must be a positive integer, got 0'],
+    [{ chunkRows: 1.5 }, 'Rows per model call must be a positive integer, got 1.5'],
+  ])('refuses %o before starting any thread', async (options, message) => {
+    const bytes = softmaxModel({ label: true });
+    await expect(
+      prepareParallelRunner(bytes, await inspectModel(bytes), {
+        defaultFeatureColumns: ['a', 'b', 'c'],
+        ...options,
+      }),
+    ).rejects.toThrow(message);
+  });
+
   it('refuses to run once closed', async () => {
     const bytes = softmaxModel({ label: true });
     const runner = await prepareParallelRunner(bytes, await inspectModel(bytes), {

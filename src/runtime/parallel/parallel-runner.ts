@@ -2,12 +2,12 @@ import os from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TableBatch } from '../../datasets/dataset-table.js';
 import { sliceBatch } from '../../datasets/table-batches.js';
-import { InvalidStateError } from '../../errors/assay-error.js';
+import { InvalidParameterError, InvalidStateError } from '../../errors/assay-error.js';
 import type { InputFeeder } from '../input-feeder.js';
 import { checkSchema } from '../input-schema-check.js';
 import type { ModelSpec, Predictions } from '../model-spec.js';
 import {
-  DEFAULT_CHUNK_ROWS,
+  chunkRowsOf,
   fixedBatchSize,
   modelFeeder,
   prepareRunner,
@@ -60,7 +60,10 @@ export async function prepareParallelRunner(
   if (fixedBatchSize(spec.signature.inputs) !== null) return prepareRunner(bytes, spec, options);
   const workerCount = options.workers ?? Math.min(MAX_WORKERS, os.availableParallelism() - 1);
   const pieceRows = options.dispatchRows ?? DISPATCH_ROWS;
-  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  if (!Number.isSafeInteger(pieceRows) || pieceRows < 1) {
+    throw new InvalidParameterError(`Rows per piece must be a positive integer, got ${pieceRows}`);
+  }
+  const chunkRows = chunkRowsOf(options);
   const pool = new BufferPool();
   // Every piece is written into memory of its own from the pool, which travels with it.
   const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null, pool);
