@@ -20,6 +20,8 @@ export interface ScoreOptions {
   /** Called, in order, as each batch's results are collected: rows [from, to) of `outputs`. */
   readonly onCollected?:
     ((outputs: EvaluationOutputs, from: number, to: number) => Promise<void>) | undefined;
+  /** Rows handed to the model before the oldest piece's predictions are awaited (IN_FLIGHT_ROWS). */
+  readonly inFlightRows?: number | undefined;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function scoreDataset(
           });
           inFlight += end - start;
         }
-        while (inFlight >= IN_FLIGHT_ROWS) await collect(window.shift() as Scored);
+        while (inFlight >= (options.inFlightRows ?? IN_FLIGHT_ROWS)) await collect(window.shift() as Scored);
       }
       read += batch.length;
       onProgress?.(read, info.rowCount);

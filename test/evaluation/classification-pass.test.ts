@@ -63,7 +63,55 @@ function tallied({ yTrue, predicted, probabilities }: Rows, classCount: number, 
   return { counts: Array.from(tally.counts), logLoss: tally.logLoss, ece: tally.ece, rocAuc: tally.rocAuc };
 }
 
+/**
+ * Each metric written out the plain way, from its definition (data README, scikit-learn), sharing
+ * no code with src/: log loss with probabilities clipped to [1e-15, 1 - 1e-15] and each row
+ * renormalised; ECE over bins (i/10, (i+1)/10] of the top probability; ROC AUC over every pair.
+ */
+function byDefinition({ yTrue, predicted, probabilities }: Rows, classCount: number, mask: Uint8Array) {
+  const included = Array.from(yTrue.keys()).filter((i) => mask[i] !== 0);
+  const p = (i: number, c: number) => probabilities[i * classCount + c] as number;
+  const counts = new Array<number>(classCount * classCount).fill(0);
+  let loss = 0;
+  const gap = new Array<number>(10).fill(0);
+  for (const i of included) {
+    const t = yTrue[i] as number;
+    counts[t * classCount + (predicted[i] as number)]! += 1;
+    const clip = (x: number) => Math.min(Math.max(x, 1e-15), 1 - 1e-15);
+    let sum = 0;
+    for (let c = 0; c < classCount; c++) sum += clip(p(i, c));
+    loss -= Math.log(clip(p(i, t)) / sum);
+    const top = Math.max(...Array.from({ length: classCount }, (_, c) => p(i, c)));
+    let bin = 0;
+    while (bin < 9 && !(top <= (bin + 1) / 10)) bin++;
+    gap[bin]! += (predicted[i] === t ? 1 : 0) - top;
+  }
+  const positives = included.filter((i) => yTrue[i] === 1).map((i) => p(i, 1));
+  const negatives = included.filter((i) => yTrue[i] !== 1).map((i) => p(i, 1));
+  let pairs = 0;
+  for (const a of positives) for (const b of negatives) pairs += a > b ? 1 : a === b ? 0.5 : 0;
+  return {
+    counts,
+    logLoss: loss / included.length,
+    ece: gap.reduce((sum, g) => sum + Math.abs(g), 0) / included.length,
+    rocAuc: pairs / (positives.length * negatives.length),
+  };
+}
+
 describe('one pass over a classifier’s rows', () => {
+  it('gives what each metric’s definition gives, on awkward scores and a mask of any bytes', () => {
+    const data = rows(600, 2, 17);
+    const awkward = [-0, 0, 1, Infinity, -0.25, 1.5, 1e-20, 0.5];
+    awkward.forEach((value, k) => (data.probabilities[2 * (k * 7) + 1] = value));
+    const mask = Uint8Array.from(data.mask, (byte, i) => (byte === 0 ? 0 : (i % 5) + 1));
+    const tally = tallyClassification(data.yTrue, data.predicted, data.probabilities, 2, mask);
+    const expected = byDefinition(data, 2, mask);
+    expect(Array.from(tally.counts)).toEqual(expected.counts);
+    expect(tally.logLoss).toBeCloseTo(expected.logLoss, 12);
+    expect(tally.ece).toBeCloseTo(expected.ece, 12);
+    expect(tally.rocAuc).toBe(expected.rocAuc);
+  });
+
   it.each([
     ['binary, every row', 2, false],
     ['binary, masked', 2, true],

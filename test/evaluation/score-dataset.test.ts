@@ -62,6 +62,8 @@ async function scored(runner: ModelRunner, where: string | null) {
   const collected: [number, number][] = [];
   const outputs = await scoreDataset(runner, irisVersion(), {
     where: where === null ? null : parseExpression(where),
+    // Fewer than a batch: predictions are collected while later batches are read.
+    inFlightRows: 20,
     onCollected: async (_, from, to) => {
       collected.push([from, to]);
     },
@@ -89,11 +91,11 @@ describe('scoring a dataset in pieces', () => {
     const spec = await inspectModel(bytes);
     const options = { defaultFeatureColumns: featureColumns(table) };
     const single = await scored(await prepareRunner(bytes, spec, options), where);
-    // Pieces of 7 rows: every batch is scored in several pieces, across two lanes.
-    const pieces = await scored(
-      await prepareParallelRunner(bytes, spec, { ...options, workers: 1, dispatchRows: 7 }),
-      where,
-    );
+    // Pieces of 7 rows: every batch is scored in several pieces, across both lanes.
+    const runner = await prepareParallelRunner(bytes, spec, { ...options, workers: 1, dispatchRows: 7 });
+    await runner.started;
+    const pieces = await scored(runner, where);
+    expect(runner.handedOut().workers).toBeGreaterThan(0);
     expect(plain(pieces.outputs)).toEqual(plain(single.outputs));
     expect(pieces.outputs.length).toBe(
       where === null ? 150 : table.rows.filter((row) => Number(row.sepal_length) > 5.5).length,

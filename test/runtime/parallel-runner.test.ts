@@ -52,12 +52,17 @@ describe('parallel runner: the same predictions as the single-session runner', (
     const spec = await inspectModel(bytes);
     const options = { defaultFeatureColumns: featureColumns(table, [...exclude]) };
     const single = keep(await prepareRunner(bytes, spec, options));
-    const parallel = keep(await prepareParallelRunner(bytes, spec, { ...options, ...SPLIT }));
+    const parallel = await prepareParallelRunner(bytes, spec, { ...options, ...SPLIT });
+    keep(parallel);
+    await parallel.started;
     const batch = tableBatch(rows, table.header, 1000);
     const expected = await single.run(batch);
     const actual = await parallel.run(batch);
     expect(actual.length).toBe(rows.length);
     expectSamePredictions(actual, expected);
+    // Once the workers have started, they take pieces first (two each), the calling thread the rest.
+    expect(parallel.handedOut().workers).toBeGreaterThanOrEqual(4);
+    expect(parallel.handedOut().calling).toBeGreaterThan(0);
   });
 
   it('scores on the calling thread alone with no worker threads', async () => {
@@ -119,7 +124,7 @@ describe('parallel runner: failures', () => {
     expect(next.labels).toHaveLength(10);
   });
 
-  it("reports onnxruntime's own failure from a thread, and the thread keeps serving", async () => {
+  it("reports onnxruntime's own failure from any lane, and every lane keeps serving", async () => {
     // y = x + w with w of 5 rows: onnxruntime broadcasts only batches of 1 or 5 rows.
     const bytes = buildOnnxModel({
       inputs: [{ name: 'x', type: 'float32', shape: ['N', 1] }],
@@ -127,20 +132,30 @@ describe('parallel runner: failures', () => {
       initializers: [{ name: 'w', dims: [5, 1], values: [1, 2, 3, 4, 5] }],
       nodes: [{ op: 'Add', inputs: ['x', 'w'], outputs: ['y'] }],
     });
-    const runner = keep(
-      await prepareParallelRunner(bytes, await inspectModel(bytes), {
-        defaultFeatureColumns: ['a'],
-        workers: 2,
-      }),
-    );
+    const runner = await prepareParallelRunner(bytes, await inspectModel(bytes), {
+      defaultFeatureColumns: ['a'],
+      workers: 2,
+    });
+    keep(runner);
+    await runner.started;
     const batch = (values: number[]) => ({
       length: values.length,
       offset: 0,
       columns: new Map([['x', { name: 'x', type: 'float64' as const, values: Float64Array.from(values) }]]),
     });
-    await expect(runner.run(batch([1, 2, 3]))).rejects.toThrow(/^onnxruntime failed: .*Add/s);
-    const good = await runner.run(batch([10, 10, 10, 10, 10]));
-    expect([...(good.values ?? [])]).toEqual([11, 12, 13, 14, 15]);
+    // Five batches at once, one piece each: two to each worker, the fifth to the calling thread.
+    const failed = await Promise.allSettled(Array.from({ length: 5 }, () => runner.run(batch([1, 2, 3]))));
+    expect(runner.handedOut()).toEqual({ calling: 1, workers: 4 });
+    for (const outcome of failed) {
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: { message: expect.stringMatching(/^onnxruntime failed: .*Add/s) },
+      });
+    }
+    // Every lane scores on.
+    const good = await Promise.all(Array.from({ length: 5 }, () => runner.run(batch([10, 10, 10, 10, 10]))));
+    expect(runner.handedOut()).toEqual({ calling: 2, workers: 8 });
+    for (const predictions of good) expect([...(predictions.values ?? [])]).toEqual([11, 12, 13, 14, 15]);
   });
 
   it.each([
@@ -210,12 +225,15 @@ describe('every runner takes what it needs from a batch before run() returns', (
         }),
     ],
     [
-      'the parallel runner',
-      async () =>
-        prepareParallelRunner(irisBytes, await inspectModel(irisBytes), {
+      'the parallel runner, its workers started',
+      async () => {
+        const runner = await prepareParallelRunner(irisBytes, await inspectModel(irisBytes), {
           defaultFeatureColumns: featureColumns(table),
           ...SPLIT,
-        }),
+        });
+        await runner.started;
+        return runner;
+      },
     ],
   ];
 

@@ -11,6 +11,7 @@ import type { ScoreRequest } from '../../src/runtime/parallel/scoring-protocol.j
  */
 class HeldLane implements ScoringLane {
   readonly taken: number[] = [];
+  failed = false;
   private readonly held = new Map<number, (predictions: Predictions) => void>();
 
   get pending(): number {
@@ -69,6 +70,20 @@ describe('piece dispatcher', () => {
     local.answer(4);
     await settle();
     expect(local.taken).toEqual([4, 6]);
+  });
+
+  it('gives a worker whose thread stopped nothing more, and counts where pieces went', async () => {
+    const local = new HeldLane();
+    const dispatcher = new PieceDispatcher(local);
+    const [dead, alive] = [new HeldLane(), new HeldLane()];
+    dead.failed = true;
+    dispatcher.addWorker(dead);
+    dispatcher.addWorker(alive);
+    for (let id = 0; id < 4; id++) void dispatcher.submit(request(id));
+    expect(dead.taken).toEqual([]);
+    expect(alive.taken).toEqual([0, 1]);
+    expect(local.taken).toEqual([2]);
+    expect(dispatcher.handedOut).toEqual({ calling: 1, workers: 2 });
   });
 
   it('fails what waits, and what comes later, when a worker did not start', async () => {

@@ -24,6 +24,8 @@ export function localLane(
     get pending() {
       return pending;
     },
+    // onnxruntime's failures are a piece's, not the lane's: the session scores the next one.
+    failed: false,
     score(request) {
       pending += 1;
       const scored = scoreInChunks(session, spec, request.rows, chunkRows, (start, count) =>

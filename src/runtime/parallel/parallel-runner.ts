@@ -31,6 +31,14 @@ export interface ParallelRunnerOptions extends RunnerOptions {
   readonly dispatchRows?: number | undefined;
 }
 
+/** A parallel runner, with what it can tell of its lanes. */
+export interface ParallelRunner extends ModelRunner {
+  /** Resolves once every worker thread has started (or failed to) and takes pieces. */
+  readonly started: Promise<void>;
+  /** Pieces handed out so far: to the calling thread, and to the worker threads. */
+  handedOut(): { readonly calling: number; readonly workers: number };
+}
+
 /** Past eight threads, feeding them from one calling thread is what limits throughput. */
 const MAX_WORKERS = 7;
 
@@ -50,14 +58,18 @@ export const DISPATCH_ROWS = 8_192;
  * what they leave, so no core is oversubscribed, and it scores everything while the workers start
  * (about a tenth of a second), which a short evaluation would otherwise spend waiting. `run` takes
  * what it needs from the batch before it returns; results may be awaited in any order. Models
- * with a fixed batch size run on the calling thread (prepareRunner).
+ * with a fixed batch size run on the calling thread (prepareRunner), handing out no pieces.
  */
 export async function prepareParallelRunner(
   bytes: Uint8Array,
   spec: ModelSpec,
   options: ParallelRunnerOptions = {},
-): Promise<ModelRunner> {
-  if (fixedBatchSize(spec.signature.inputs) !== null) return prepareRunner(bytes, spec, options);
+): Promise<ParallelRunner> {
+  if (fixedBatchSize(spec.signature.inputs) !== null) {
+    // No pieces and no threads: every batch in one go on the calling thread.
+    const runner = await prepareRunner(bytes, spec, options);
+    return { ...runner, started: Promise.resolve(), handedOut: () => ({ calling: 0, workers: 0 }) };
+  }
   const workerCount = options.workers ?? Math.min(MAX_WORKERS, os.availableParallelism() - 1);
   const pieceRows = options.dispatchRows ?? DISPATCH_ROWS;
   if (!Number.isSafeInteger(pieceRows) || pieceRows < 1) {
@@ -71,6 +83,8 @@ export async function prepareParallelRunner(
   const data: ScoringWorkerData = { model: bytes, spec, chunkRows };
   // The workers start first: they load the model while the calling thread loads its own.
   const starting = Array.from({ length: workerCount }, () => startScoringWorker(data, pool));
+  // Handled now: a thread failing while the calling thread loads its session raises no unhandled rejection.
+  for (const worker of starting) worker.catch(() => undefined);
   let session: InferenceSession;
   try {
     session = await openSession(bytes, { intraOpThreads: 1 });
@@ -94,7 +108,7 @@ export async function prepareParallelRunner(
         (error: unknown) => dispatcher.fail(error),
       ),
     ),
-  );
+  ).then(() => undefined);
   let nextId = 0;
   let closed = false;
 
@@ -102,6 +116,8 @@ export async function prepareParallelRunner(
     spec,
     featureColumns,
     pieceRows,
+    started: workers,
+    handedOut: () => dispatcher.handedOut,
     checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch: TableBatch): Promise<Predictions> {
       if (closed) return Promise.reject(new InvalidStateError('the model runner is closed'));

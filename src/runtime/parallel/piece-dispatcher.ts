@@ -24,6 +24,7 @@ export class PieceDispatcher {
   private readonly workers: ScoringLane[] = [];
   private readonly unsettled = new Set<Promise<unknown>>();
   private failure: unknown = null;
+  private readonly counts = { calling: 0, workers: 0 };
 
   constructor(private readonly local: ScoringLane) {}
 
@@ -54,6 +55,11 @@ export class PieceDispatcher {
     return scored;
   }
 
+  /** Pieces handed out so far, by where they went. */
+  get handedOut(): { readonly calling: number; readonly workers: number } {
+    return { ...this.counts };
+  }
+
   /** Resolves once every piece submitted so far is answered. */
   async settled(): Promise<void> {
     while (this.unsettled.size > 0) await Promise.all(this.unsettled);
@@ -62,6 +68,8 @@ export class PieceDispatcher {
   private pump(): void {
     for (let lane = this.nextLane(); lane !== null && this.waiting.length > 0; lane = this.nextLane()) {
       const piece = this.waiting.shift() as Waiting;
+      if (lane === this.local) this.counts.calling += 1;
+      else this.counts.workers += 1;
       lane
         .score(piece.request)
         .then(piece.resolve, piece.reject)
@@ -72,7 +80,8 @@ export class PieceDispatcher {
   private nextLane(): ScoringLane | null {
     let best: ScoringLane | null = null;
     for (const worker of this.workers) {
-      if (worker.pending < WORKER_DEPTH && (best === null || worker.pending < best.pending)) best = worker;
+      if (worker.failed || worker.pending >= WORKER_DEPTH) continue;
+      if (best === null || worker.pending < best.pending) best = worker;
     }
     if (best !== null) return best;
     return this.local.pending === 0 ? this.local : null;

@@ -5,6 +5,8 @@ import type { ScoreRequest } from './scoring-protocol.js';
 export interface ScoringLane {
   /** Requests taken and not yet answered. */
   readonly pending: number;
+  /** True once the lane can score nothing more (its thread stopped): it is given nothing. */
+  readonly failed: boolean;
   /** Answers with the request's predictions; its input buffers go back to the runner's pool. */
   score(request: ScoreRequest): Promise<Predictions>;
   /** Waits for what was taken, then lets go of the session (and the thread). */

@@ -51,6 +51,9 @@ export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPo
     get pending() {
       return waiting.size;
     },
+    get failed() {
+      return failure !== null;
+    },
     score(request) {
       if (failure) return Promise.reject(failure);
       const scored = new Promise<Predictions>((resolve, reject) => {
