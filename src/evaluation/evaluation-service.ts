@@ -32,8 +32,8 @@ export interface EvaluateRequest {
   readonly dataset: { readonly name: string; readonly version: number | 'latest' };
   /** A row filter in the expression language; null or '' for every row. */
   readonly where?: string | null | undefined;
-  /** Called after each batch with the rows read so far and the dataset's row count. */
-  readonly onProgress?: ((rowsRead: number, totalRows: number) => void) | undefined;
+  /** Called as rows are done (read, scored and their outputs kept), with the dataset's row count. */
+  readonly onProgress?: ((rowsDone: number, totalRows: number) => void) | undefined;
 }
 
 export interface EvaluationResult {

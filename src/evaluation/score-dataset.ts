@@ -16,7 +16,11 @@ export interface ScoreOptions {
   readonly where: Expression | null;
   /** Applied to each batch's rows (after `where`) before the model sees them. */
   readonly transform?: ((batch: TableBatch) => TableBatch) | undefined;
-  readonly onProgress?: ((rowsRead: number, totalRows: number) => void) | undefined;
+  /**
+   * Called as the dataset's rows are done: rows read, scored and collected (filtered-out rows count
+   * as done once the rows around them are), out of the dataset's row count.
+   */
+  readonly onProgress?: ((rowsDone: number, totalRows: number) => void) | undefined;
   /** Called, in order, as each batch's results are collected: rows [from, to) of `outputs`. */
   readonly onCollected?:
     ((outputs: EvaluationOutputs, from: number, to: number) => Promise<void>) | undefined;
@@ -36,6 +40,8 @@ interface Scored {
   readonly rows: number;
   /** The last piece of its batch: where the batch started, for onCollected. */
   readonly batchStart: number | null;
+  /** The last piece of its batch: the dataset rows done once it is collected (for onProgress). */
+  rowsDone: number | null;
   /** Never rejects: a failure is carried as `error`, so batches awaited later raise no unhandled rejection. */
   readonly predictions: Promise<{ value?: Predictions; error?: unknown }>;
 }
@@ -80,9 +86,9 @@ export async function scoreDataset(
     accumulator.add(scored.at, value as Predictions);
     if (scored.batchStart !== null)
       await options.onCollected?.(accumulator.current(), scored.batchStart, accumulator.rowCount);
+    if (scored.rowsDone !== null) onProgress?.(scored.rowsDone, info.rowCount);
   };
   try {
-    let read = 0;
     for await (const batch of dataset.batches({ columns: [...columns], transient: true })) {
       const mask = where ? evaluateExpression(where, batch) : null;
       const count = mask ? countIncluded(mask, mask.length) : batch.length;
@@ -106,6 +112,7 @@ export async function scoreDataset(
             at: at + start,
             rows: end - start,
             batchStart: end === count ? at : null,
+            rowsDone: end === count ? batch.offset + batch.length : null,
             // The runner takes the piece's data before run() returns.
             predictions: runner.run(piece).then(
               (value) => ({ value }),
@@ -115,9 +122,12 @@ export async function scoreDataset(
           inFlight += end - start;
         }
         while (inFlight >= (options.inFlightRows ?? IN_FLIGHT_ROWS)) await collect(window.shift() as Scored);
+      } else {
+        // Nothing of this batch to score: done when what was read before it is.
+        const last = window.at(-1);
+        if (last) last.rowsDone = batch.offset + batch.length;
+        else onProgress?.(batch.offset + batch.length, info.rowCount);
       }
-      read += batch.length;
-      onProgress?.(read, info.rowCount);
     }
     while (window.length > 0) await collect(window.shift() as Scored);
     return accumulator.finish();

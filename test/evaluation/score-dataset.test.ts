@@ -57,10 +57,17 @@ afterAll(async () => {
   await Promise.all(runners.map((runner) => runner.close()));
 });
 
-async function scored(runner: ModelRunner, where: string | null) {
+async function scored(runner: ModelRunner, where: string | null, consecutive: boolean) {
   runners.push(runner);
   const collected: [number, number][] = [];
+  const progress: number[] = [];
   const outputs = await scoreDataset(runner, irisVersion(), {
+    onProgress: (done, total) => {
+      expect(total).toBe(150);
+      // Rows are done once their predictions are in: never ahead of what was collected.
+      if (consecutive) expect(done).toBeLessThanOrEqual(collected.at(-1)?.[1] ?? 0);
+      progress.push(done);
+    },
     where: where === null ? null : parseExpression(where),
     // Fewer than a batch: predictions are collected while later batches are read.
     inFlightRows: 20,
@@ -68,7 +75,7 @@ async function scored(runner: ModelRunner, where: string | null) {
       collected.push([from, to]);
     },
   });
-  return { outputs, collected };
+  return { outputs, collected, progress };
 }
 
 function plain(outputs: EvaluationOutputs) {
@@ -86,19 +93,24 @@ describe('scoring a dataset in pieces', () => {
   it.each([
     ['every row', null],
     ['rows a filter keeps', 'sepal_length > 5.5'],
-  ])('gives what one session over whole batches gives: %s', async (_, where) => {
+    ['rows a filter keeps, none of the second batch', 'id < 40 or id >= 80'],
+  ] as const)('gives what one session over whole batches gives: %s', async (_, where) => {
     const bytes = fixtureBytes('iris', 'iris-mlp-v2.onnx');
     const spec = await inspectModel(bytes);
     const options = { defaultFeatureColumns: featureColumns(table) };
-    const single = await scored(await prepareRunner(bytes, spec, options), where);
+    const single = await scored(await prepareRunner(bytes, spec, options), where, where === null);
     // Pieces of 7 rows: every batch is scored in several pieces, across both lanes.
     const runner = await prepareParallelRunner(bytes, spec, { ...options, workers: 1, dispatchRows: 7 });
     await runner.started;
-    const pieces = await scored(runner, where);
+    const pieces = await scored(runner, where, where === null);
     expect(runner.handedOut().workers).toBeGreaterThan(0);
     expect(plain(pieces.outputs)).toEqual(plain(single.outputs));
     expect(pieces.outputs.length).toBe(
-      where === null ? 150 : table.rows.filter((row) => Number(row.sepal_length) > 5.5).length,
+      where === null
+        ? 150
+        : where.startsWith('id')
+          ? 110
+          : table.rows.filter((row) => Number(row.sepal_length) > 5.5).length,
     );
     // Row numbers, labels and slices are the dataset's own, though the batches were overwritten.
     const rows = Array.from(pieces.outputs.rows, (row) => table.rows[row] as Record<string, string>);
@@ -108,8 +120,19 @@ describe('scoring a dataset in pieces', () => {
     );
     // The outputs file gets one record batch per dataset batch, in order, with nothing left out.
     expect(pieces.collected).toEqual(single.collected);
-    expect(pieces.collected.length).toBe(Math.ceil(150 / BATCH_ROWS));
+    // (A batch the filter leaves empty has no record batch.)
+    expect(pieces.collected.length).toBe(where?.startsWith('id') ? 3 : Math.ceil(150 / BATCH_ROWS));
     pieces.collected.forEach(([from], i) => expect(from).toBe(i === 0 ? 0 : pieces.collected[i - 1]?.[1]));
     expect(pieces.collected.at(-1)?.[1]).toBe(pieces.outputs.length);
+    // Progress counts dataset rows done, at batch ends, up to all of them (an empty batch is done
+    // with the one before it, when that one's rows are still in flight).
+    for (const { progress } of [single, pieces]) {
+      expect(progress.at(-1)).toBe(150);
+      progress.forEach((done, i) => {
+        expect([40, 80, 120, 150]).toContain(done);
+        if (i > 0) expect(done).toBeGreaterThan(progress[i - 1] as number);
+      });
+    }
+    if (where === null) expect(pieces.progress).toEqual([40, 80, 120, 150]);
   });
 });
