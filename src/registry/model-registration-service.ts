@@ -11,6 +11,7 @@ import {
   ModelRuntimeRepository,
   type ModelRuntimeRow,
 } from '../store/model-runtime-repository.js';
+import { ModelVersionRepository } from '../store/model-version-repository.js';
 import type { ModelVersion } from './entities.js';
 import {
   inspectOrReason,
@@ -74,6 +75,7 @@ export class ModelRegistrationFailedError extends InvalidParameterError {
  */
 export class ModelRegistrationService {
   private readonly runtimes = new ModelRuntimeRepository();
+  private readonly versions: ModelVersionRepository;
 
   constructor(
     private readonly database: Database,
@@ -81,7 +83,9 @@ export class ModelRegistrationService {
     private readonly registeredModels: RegisteredModelsService,
     private readonly modelVersions: ModelVersionsService,
     private readonly maxModelBytes = MAX_MODEL_BYTES,
-  ) {}
+  ) {
+    this.versions = new ModelVersionRepository(database.dialect);
+  }
 
   /**
    * Registers `file` (a path or a stream of an .onnx file) as the next version of `name`, creating
@@ -173,7 +177,7 @@ export class ModelRegistrationService {
     const db = this.database.db;
     const row = await this.runtimes.find(db, name, number);
     if (row) return row;
-    const status = await this.runtimes.versionStatus(db, name, number);
+    const status = await this.versions.find(db, name, number);
     if (!status) throw versionNotFound(name, version);
     if (status.status === FAILED_REGISTRATION) {
       throw new InvalidStateError(

@@ -69,22 +69,6 @@ export class ModelRuntimeRepository {
       .where('version', '=', key.version)
       .execute();
   }
-
-  /** The version's registry status as stored (READY or FAILED_REGISTRATION), undefined when it does not exist. */
-  async versionStatus(
-    db: Executor,
-    name: string,
-    version: number,
-  ): Promise<{ status: string; statusMessage: string | null } | undefined> {
-    if (!Number.isSafeInteger(version)) return undefined;
-    const row = await db
-      .selectFrom('model_versions')
-      .select(['status', 'status_message'])
-      .where('name', '=', name)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return row ? { status: row.status, statusMessage: row.status_message } : undefined;
-  }
 }
 
 function toRow(row: {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ModelRuntimeRepository } from '../../src/store/model-runtime-repository.js';
+import { ModelVersionRepository } from '../../src/store/model-version-repository.js';
 import { createAppHarness, type AppHarness } from '../helpers/app-harness.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { featureColumns, fixtureBytes, readFixtureCsv } from '../runtime/support/fixture-tables.js';
@@ -72,7 +73,9 @@ describeEachStore(
     }
 
     const status = (name: string, version = 1) =>
-      runtimes.versionStatus(harness.context.database.db, name, version);
+      new ModelVersionRepository(harness.context.database.dialect)
+        .find(harness.context.database.db, name, version)
+        .then((row) => row && { status: row.status, statusMessage: row.statusMessage });
 
     beforeAll(async () => {
       harness = get();

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidParameterError, InvalidStateError, NotFoundError } from '../../src/errors/assay-error.js';
 import { ModelRegistrationFailedError } from '../../src/registry/model-registration-service.js';
 import { ModelRuntimeRepository } from '../../src/store/model-runtime-repository.js';
+import { ModelVersionRepository } from '../../src/store/model-version-repository.js';
 import { createAppHarness, type AppHarness } from '../helpers/app-harness.js';
 import { describeEachStore } from '../helpers/stores.js';
 import {
@@ -118,7 +119,10 @@ describeEachStore(
           'Model version broken/1 failed registration: the model does not load in onnxruntime: Failed to load model because protobuf parsing failed.',
         );
         expect(failure.version).toBe(1);
-        expect(await runtimes.versionStatus(harness.context.database.db, 'broken', 1)).toEqual({
+        const { database } = harness.context;
+        expect(
+          await new ModelVersionRepository(database.dialect).find(database.db, 'broken', 1),
+        ).toMatchObject({
           status: 'FAILED_REGISTRATION',
           statusMessage: 'Failed to load model because protobuf parsing failed.',
         });
