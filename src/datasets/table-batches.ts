@@ -36,7 +36,7 @@ export function sliceBatch(batch: TableBatch, from: number, to: number): TableBa
 }
 
 /** A column in memory of its own: a transient batch's memory is reused by the next one. */
-export function copyColumn(column: Column): Column {
+function copyColumn(column: Column): Column {
   const { values } = column;
   return {
     name: column.name,

@@ -38,10 +38,11 @@ interface Scored {
   /** Where the piece's rows start in the accumulator. */
   readonly at: number;
   readonly rows: number;
-  /** The last piece of its batch: where the batch started, for onCollected. */
-  readonly batchStart: number | null;
-  /** The last piece of its batch: the dataset rows done once it is collected (for onProgress). */
-  rowsDone: number | null;
+  /**
+   * On the last piece of its batch: where the batch started among the outputs (for onCollected)
+   * and the dataset rows done once it is collected (for onProgress).
+   */
+  readonly batchEnd: { readonly start: number; rowsDone: number } | null;
   /** Never rejects: a failure is carried as `error`, so batches awaited later raise no unhandled rejection. */
   readonly predictions: Promise<{ value?: Predictions; error?: unknown }>;
 }
@@ -84,9 +85,10 @@ export async function scoreDataset(
     const { value, error } = await scored.predictions;
     if (error !== undefined) throw error;
     accumulator.add(scored.at, value as Predictions);
-    if (scored.batchStart !== null)
-      await options.onCollected?.(accumulator.current(), scored.batchStart, accumulator.rowCount);
-    if (scored.rowsDone !== null) onProgress?.(scored.rowsDone, info.rowCount);
+    const { batchEnd } = scored;
+    if (batchEnd === null) return;
+    await options.onCollected?.(accumulator.current(), batchEnd.start, accumulator.rowCount);
+    onProgress?.(batchEnd.rowsDone, info.rowCount);
   };
   try {
     for await (const batch of dataset.batches({ columns: [...columns], transient: true })) {
@@ -111,8 +113,7 @@ export async function scoreDataset(
           window.push({
             at: at + start,
             rows: end - start,
-            batchStart: end === count ? at : null,
-            rowsDone: end === count ? batch.offset + batch.length : null,
+            batchEnd: end === count ? { start: at, rowsDone: batch.offset + batch.length } : null,
             // The runner takes the piece's data before run() returns.
             predictions: runner.run(piece).then(
               (value) => ({ value }),
@@ -124,7 +125,7 @@ export async function scoreDataset(
         while (inFlight >= (options.inFlightRows ?? IN_FLIGHT_ROWS)) await collect(window.shift() as Scored);
       } else {
         // Nothing of this batch to score: done when what was read before it is.
-        const last = window.at(-1);
+        const last = window.at(-1)?.batchEnd;
         if (last) last.rowsDone = batch.offset + batch.length;
         else onProgress?.(batch.offset + batch.length, info.rowCount);
       }

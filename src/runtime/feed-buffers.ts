@@ -9,21 +9,14 @@ export interface FeedBuffers {
   take(slot: number, type: FeedType, length: number): FeedBuffer;
 }
 
-/** A typed array of the feed type. */
-export function allocateFeed(type: FeedType, length: number): FeedBuffer {
-  switch (type) {
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'int64':
-      return new BigInt64Array(length);
-    case 'bool':
-      return new Uint8Array(length);
-  }
-}
+/** The typed array of each feed type. */
+export const FEED_ARRAYS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
+} as const;
 
 /**
  * One buffer per input, filled again for every chunk: onnxruntime reads it during the run and keeps
@@ -35,15 +28,10 @@ export function reusedFeedBuffers(): FeedBuffers {
     take(slot, type, length) {
       let buffer = buffers.get(slot);
       if (buffer === undefined || buffer.length < length) {
-        buffer = allocateFeed(type, length);
+        buffer = new FEED_ARRAYS[type](length);
         buffers.set(slot, buffer);
       }
       return buffer.length === length ? buffer : buffer.subarray(0, length);
     },
   };
-}
-
-/** Whether a model input's element type is fed through a typed array. */
-export function isFeedType(type: string): type is FeedType {
-  return type === 'float32' || type === 'float64' || type === 'int32' || type === 'int64' || type === 'bool';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNanBits, keyBits, sortableKey, sortKeys } from '../../src/evaluation/metrics/radix-sort.js';
+import { isNanBits, sortableKey, sortKeys } from '../../src/evaluation/metrics/radix-sort.js';
 import { rocAuc } from '../../src/evaluation/metrics/roc-auc.js';
 
 /** The keys of float32 values, in the order the native typed-array sort puts the values. */
@@ -9,6 +9,11 @@ function nativeOrderKeys(values: Float32Array): number[] {
 
 function keysOf(values: Float32Array): number[] {
   return Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length), sortableKey);
+}
+
+/** The float32 bits a sortable key came from: the key's inverse (+0 for -0). */
+function keyBits(key: number): number {
+  return key & 0x80000000 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
 }
 
 /** A deterministic generator, so that a failure can be replayed. */

@@ -15,11 +15,6 @@ export function sortableKey(bits: number): number {
   return bits & SIGN ? ~bits >>> 0 : (bits | SIGN) >>> 0;
 }
 
-/** The float32 bits a sortable key came from (+0 for -0). */
-export function keyBits(key: number): number {
-  return key & SIGN ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
-}
-
 /** True when float32 bits are a NaN. */
 export function isNanBits(bits: number): boolean {
   return (bits & 0x7fffffff) > 0x7f800000;

@@ -1,4 +1,4 @@
-import { allocateFeed, type FeedBuffer, type FeedBuffers, type FeedType } from '../feed-buffers.js';
+import { FEED_ARRAYS, type FeedBuffer, type FeedBuffers, type FeedType } from '../feed-buffers.js';
 
 /**
  * Memory for pieces of batches on their way to a lane and back. Every piece needs buffers of its own
@@ -19,12 +19,11 @@ export class BufferPool implements FeedBuffers {
 
   /** Memory of the caller's own for `length` values: it comes back with give(). */
   take(_slot: number, type: FeedType, length: number): FeedBuffer {
-    const empty = allocateFeed(type, 0);
-    const bytes = length * empty.BYTES_PER_ELEMENT;
+    const Type = FEED_ARRAYS[type];
+    const bytes = length * Type.BYTES_PER_ELEMENT;
     const buffer = this.free.get(bytes)?.pop();
-    if (buffer === undefined) return allocateFeed(type, length);
+    if (buffer === undefined) return new Type(length);
     this.freeBytes -= bytes;
-    const Type = empty.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => FeedBuffer;
     return new Type(buffer, 0, length);
   }
 
