@@ -6,6 +6,7 @@ import type { EvaluationOutputs } from '../evaluation/evaluation-outputs.js';
 import type { EvaluationService } from '../evaluation/evaluation-service.js';
 import type { ModelRegistrationService } from '../registry/model-registration-service.js';
 import { modelNotFound, versionNotFound } from '../registry/registry-errors.js';
+import { REGISTRY_LIMITS } from '../registry/limits.js';
 import { RegistryStore } from '../registry/registry-store.js';
 import type { ModelSpec } from '../runtime/model-spec.js';
 import { ContractRepository, type CheckRow } from '../store/contract-repository.js';
@@ -254,7 +255,7 @@ function checkTags(outcome: ContractCheckOutcome): KeyValue[] {
     { key: 'assay.check.verdict', value: outcome.verdict },
     { key: 'assay.check.suggested_label', value: outcome.suggestedLabel },
     { key: 'assay.check.contract_version', value: String(outcome.contractVersion) },
-    { key: 'assay.check.failed', value: failed.join('; ').slice(0, 5000) },
+    { key: 'assay.check.failed', value: failed.join('; ').slice(0, REGISTRY_LIMITS.tagValueLength) },
   ];
 }
 

@@ -1,3 +1,4 @@
+import { countIncluded } from '../evaluation/metrics/row-mask.js';
 import type { DiffReport } from '../behavior/diff-report.js';
 import { thresholdCrossings } from '../behavior/diff/threshold-crossings.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
@@ -103,7 +104,7 @@ function thresholdEvidence(check: ThresholdCheck, material: CheckMaterial): Chec
     rate: result.rate ?? 0,
     up: result.up,
     down: result.down,
-    n: countRows(mask, candidate.outputs.length),
+    n: countIncluded(mask, candidate.outputs.length),
   };
 }
 
@@ -178,13 +179,6 @@ function sliceMask(version: EvaluatedVersion, slice: string): Uint8Array {
   const mask = version.outputs.slices.get(slice);
   if (!mask) throw unknownSlice(slice, version.evaluation);
   return mask;
-}
-
-function countRows(mask: Uint8Array | null, length: number): number {
-  if (!mask) return length;
-  let n = 0;
-  for (let i = 0; i < mask.length; i += 1) n += mask[i] as number;
-  return n;
 }
 
 function unknownSlice(slice: string, evaluation: Evaluation): InvalidParameterError {

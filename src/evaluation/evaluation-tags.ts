@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REGISTRY_LIMITS } from '../registry/limits.js';
 import type { KeyValue } from '../tracking/entities.js';
 import type { Evaluation } from './evaluation-entities.js';
 
@@ -20,7 +21,8 @@ export function evaluationTags(evaluation: Evaluation): KeyValue[] {
   const prefix = `assay.eval.${dataset}${filter}`;
   const tags: KeyValue[] = [{ key: `${prefix}.rows`, value: String(evaluation.rowCount) }];
   // MLflow's limit on tag values.
-  if (evaluation.where) tags.push({ key: `${prefix}.where`, value: evaluation.where.slice(0, 5000) });
+  if (evaluation.where)
+    tags.push({ key: `${prefix}.where`, value: evaluation.where.slice(0, REGISTRY_LIMITS.tagValueLength) });
   for (const [name, value] of Object.entries(evaluation.metrics)) {
     if (typeof value === 'number') tags.push({ key: `${prefix}.${name}`, value: String(value) });
   }
