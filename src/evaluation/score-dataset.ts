@@ -99,10 +99,8 @@ export async function scoreDataset(
         const filtered = mask ? selectRows(batch, mask, count, rows as Float64Array) : batch;
         const selected = transform ? transform(filtered) : filtered;
         const sliceMasks = new Map<string, Uint8Array>();
-        for (const slice of slices) {
-          const inSlice = evaluateExpression(slice.expression, batch);
-          sliceMasks.set(slice.name, mask ? pick(inSlice, mask, count) : inSlice);
-        }
+        for (const slice of slices)
+          sliceMasks.set(slice.name, evaluateExpression(slice.expression, filtered));
         const label = info.labelColumn ? selected.columns.get(info.labelColumn) : undefined;
         const at = accumulator.take(rows ?? batch.offset, count, label, sliceMasks);
         // Pieces of the runner's size come back as they were scored, without being joined first.
@@ -143,10 +141,4 @@ function rowNumbers(batch: TableBatch, mask: Uint8Array | null, count: number): 
   const rows = new Float64Array(count);
   for (let i = 0, j = 0; i < batch.length; i += 1) if (!mask || mask[i]) rows[j++] = batch.offset + i;
   return rows;
-}
-
-function pick(values: Uint8Array, mask: Uint8Array, count: number): Uint8Array {
-  const picked = new Uint8Array(count);
-  for (let i = 0, j = 0; i < mask.length; i += 1) if (mask[i]) picked[j++] = values[i] as number;
-  return picked;
 }
