@@ -50,7 +50,7 @@ export interface Diff {
 }
 
 export const DEFAULT_THRESHOLDS: readonly number[] = [0.5, 0.7, 0.9];
-export const DEFAULT_TOP = 20;
+const DEFAULT_TOP = 20;
 const MAX_TOP = 10_000;
 
 /**

@@ -13,7 +13,7 @@ import type { ModelSpec } from '../runtime/model-spec.js';
 export const MAX_MODEL_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 /** Where a model file lives in the artifact store: by content, so the same file is stored once. */
-export function modelFilePath(sha256: string): string {
+function modelFilePath(sha256: string): string {
   return `models/${sha256}/model.onnx`;
 }
 

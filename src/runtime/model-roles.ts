@@ -30,8 +30,8 @@ export type ModelRoles = Pick<
   | 'classCount'
 >;
 
-export const TENSOR_INPUT_TYPES: readonly string[] = ['float32', 'float64', 'int32', 'int64'];
-export const COLUMN_INPUT_TYPES: readonly string[] = [...TENSOR_INPUT_TYPES, 'string', 'bool'];
+const TENSOR_INPUT_TYPES: readonly string[] = ['float32', 'float64', 'int32', 'int64'];
+const COLUMN_INPUT_TYPES: readonly string[] = [...TENSOR_INPUT_TYPES, 'string', 'bool'];
 const LABEL_TYPES = ['int64', 'int32'];
 const FLOAT_TYPES = ['float32', 'float64'];
 

@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { ModelSignature, TensorSpec } from './model-spec.js';
 
 /** What a signature shows for an input or output that is not a tensor (a sequence or a map). */
-export const NON_TENSOR_TYPE = 'non-tensor';
+const NON_TENSOR_TYPE = 'non-tensor';
 
 /** A model's signature as onnxruntime reports it; an unnamed dynamic dimension shows as '?'. */
 export function signatureOf(session: InferenceSession): ModelSignature {

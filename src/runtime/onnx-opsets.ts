@@ -22,7 +22,7 @@ const MODEL_PROTO = protobuf.Root.fromJSON({
 }).lookupType('ModelProto');
 
 /** ONNX's default operator set, which models name by the empty domain. */
-export const DEFAULT_ONNX_DOMAIN = 'ai.onnx';
+const DEFAULT_ONNX_DOMAIN = 'ai.onnx';
 
 /**
  * The operator sets a model imports, in file order. The empty domain is reported as `ai.onnx`

@@ -3,7 +3,7 @@ import { InvalidStateError } from '../errors/assay-error.js';
 import type { ModelSpec, Predictions } from './model-spec.js';
 
 /** The outputs a run must fetch for the spec's task. */
-export function fetchedOutputs(spec: ModelSpec): string[] {
+function fetchedOutputs(spec: ModelSpec): string[] {
   if (spec.task === 'regression') return [spec.valueOutput as string];
   return [spec.labelOutput, spec.probabilitiesOutput].filter((name): name is string => name !== null);
 }
@@ -12,7 +12,7 @@ export function fetchedOutputs(spec: ModelSpec): string[] {
  * Gathers a batch's predictions chunk by chunk into arrays sized for the whole batch. Labels come
  * from the label output or, for models without one, as the argmax of the probabilities.
  */
-export class PredictionCollector {
+class PredictionCollector {
   private labels: Int32Array | undefined;
   private probabilities: Float32Array | undefined;
   private values: Float64Array | undefined;

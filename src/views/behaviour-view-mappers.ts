@@ -26,7 +26,7 @@ export interface ModelRef {
   readonly alias?: string | undefined;
 }
 
-export function modelRefView(ref: ModelRef): ModelRefView {
+function modelRefView(ref: ModelRef): ModelRefView {
   return { name: ref.name, version: ref.version, ...(ref.alias ? { alias: ref.alias } : {}) };
 }
 
@@ -183,7 +183,7 @@ export function contractView(contract: Contract): ContractView {
   };
 }
 
-export function checkSummaryView(outcome: ContractCheckOutcome): CheckSummaryView {
+function checkSummaryView(outcome: ContractCheckOutcome): CheckSummaryView {
   return {
     verdict: outcome.verdict,
     suggested_label: outcome.suggestedLabel,

@@ -32,6 +32,6 @@ export function evaluationText(view: EvaluationView): string {
   return lines.join('\n');
 }
 
-export function scalarNames(metrics: JsonNumberMap): string[] {
+function scalarNames(metrics: JsonNumberMap): string[] {
   return Object.keys(metrics).filter((name) => typeof metrics[name] === 'number' || metrics[name] === null);
 }

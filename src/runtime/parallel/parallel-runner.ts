@@ -46,7 +46,7 @@ const MAX_WORKERS = 7;
  * Rows per piece of a batch: small enough that the lanes finish the last batch close together
  * (a piece takes a few milliseconds to score), large enough that the messages cost nothing.
  */
-export const DISPATCH_ROWS = 8_192;
+const DISPATCH_ROWS = 8_192;
 
 /**
  * A model runner for throughput: batches are split into pieces and scored side by side by worker

@@ -18,7 +18,7 @@ export interface UploadBody {
  * mid-upload fails the stream, so the store removes its partial file. With `limit`, the stream
  * fails once more than `limit.bytes` went through (for readers that do not count for themselves).
  */
-export function detachedBody(
+function detachedBody(
   request: IncomingMessage,
   limit?: { readonly bytes: number; readonly tooLarge: () => Error },
 ): UploadBody {
@@ -77,7 +77,7 @@ export async function receiveUpload<T>(
 }
 
 /** Upload size as declared by the client, when it declared one. */
-export function declaredLength(header: string | undefined): number | undefined {
+function declaredLength(header: string | undefined): number | undefined {
   if (header === undefined || !/^\d+$/.test(header)) return undefined;
   return Number(header);
 }
@@ -88,11 +88,7 @@ export function declaredLength(header: string | undefined): number | undefined {
  * much more is still to come, `closeConnection` is called instead: the answer goes out and the
  * connection is closed rather than spending the bandwidth.
  */
-export function discardUnreadBody(
-  request: IncomingMessage,
-  received: number,
-  closeConnection: () => void,
-): void {
+function discardUnreadBody(request: IncomingMessage, received: number, closeConnection: () => void): void {
   if (request.complete || request.destroyed) return;
   request.unpipe();
   const declared = declaredLength(request.headers['content-length']);
