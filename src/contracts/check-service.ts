@@ -117,25 +117,31 @@ export class CheckService {
     return new Map(rows.map((row) => [row.model_version, toOutcome(row)]));
   }
 
-  /** Scores the candidate on perturbed rows, once per invariance and direction check. */
+  /** Scores the candidate on perturbed rows, once per invariance and direction check (one model load). */
   private async perturbedRuns(
     checks: readonly ContractCheck[],
     candidate: EvaluatedVersion,
     request: CheckRequest,
   ): Promise<Map<ContractCheck, { outputs: EvaluationOutputs; by: number }>> {
     const { evaluation } = candidate;
-    const runs = new Map<ContractCheck, { outputs: EvaluationOutputs; by: number }>();
+    const perturbed: { check: InvarianceCheck | DirectionCheck; by: number }[] = [];
     for (const check of checks) {
       if (check.kind !== 'invariance' && check.kind !== 'direction') continue;
       const by = check.kind === 'direction' ? (check.by ?? (await this.spread(check, candidate))) : 0;
-      const perturbation = check.kind === 'direction' ? { add: by } : (check as InvarianceCheck).perturbation;
-      request.onProgress?.(`perturbing ${check.column}`, 0, evaluation.rowCount);
-      const outputs = await this.evaluations.scoreTransformed(evaluation, (batch) =>
-        perturbBatch(batch, check.column, perturbation),
-      );
-      runs.set(check, { outputs, by });
+      perturbed.push({ check, by });
     }
-    return runs;
+    const outputs = await this.evaluations.scoreTransformed(
+      evaluation,
+      perturbed.map(({ check, by }) => {
+        const perturbation = check.kind === 'direction' ? { add: by } : check.perturbation;
+        return (batch) => perturbBatch(batch, check.column, perturbation);
+      }),
+      (index) =>
+        request.onProgress?.(`perturbing ${perturbed[index]?.check.column ?? ''}`, 0, evaluation.rowCount),
+    );
+    return new Map(
+      perturbed.map(({ check, by }, index) => [check, { outputs: outputs[index] as EvaluationOutputs, by }]),
+    );
   }
 
   /**

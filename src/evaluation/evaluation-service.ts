@@ -144,20 +144,33 @@ export class EvaluationService {
   }
 
   /**
-   * Scores the rows of an evaluation again with `transform` applied to each batch first (a
-   * perturbation of some column), storing nothing: how the model behaves on rows that differ.
+   * Scores the rows of an evaluation again, once per transform, with the transform applied to each
+   * batch first (a perturbation of some column), storing nothing: how the model behaves on rows
+   * that differ. The model is loaded once for all of them; `onStart` is told which one begins.
    */
   async scoreTransformed(
     evaluation: Evaluation,
-    transform: (batch: TableBatch) => TableBatch,
-  ): Promise<EvaluationOutputs> {
+    transforms: readonly ((batch: TableBatch) => TableBatch)[],
+    onStart?: (index: number) => void,
+  ): Promise<EvaluationOutputs[]> {
+    if (transforms.length === 0) return [];
     const runnable = await this.registration.getRunnable(evaluation.model.name, evaluation.model.version);
     const dataset = await this.datasets.openDatasetVersion(
       evaluation.dataset.name,
       evaluation.dataset.version,
     );
     const where = parseWhere(evaluation.where, dataset.info);
-    return this.score(runnable, dataset, where, { transform });
+    const runner = await openRunner(runnable, dataset.info);
+    try {
+      const outputs: EvaluationOutputs[] = [];
+      for (const [index, transform] of transforms.entries()) {
+        onStart?.(index);
+        outputs.push(await scoreDataset(runner, dataset, { where, transform }));
+      }
+      return outputs;
+    } finally {
+      await runner.close();
+    }
   }
 
   /** The per-row outputs of a stored evaluation. */
