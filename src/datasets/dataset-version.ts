@@ -1,8 +1,6 @@
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { listColumns } from '../expression/expression-check.js';
-import { readArrowFile } from './arrow/arrow-file-reader.js';
-import { toTableBatch } from './arrow/arrow-to-table.js';
 import type { DatasetVersionInfo } from './dataset-entities.js';
 import type { Column, ColumnType, TableBatch } from './dataset-table.js';
 import { rebatch } from './table-batches.js';
@@ -81,6 +79,11 @@ export class StoredDatasetVersion implements DatasetVersion {
   }
 
   private async *stored(columns: readonly string[], transient = false): AsyncGenerator<TableBatch> {
+    // Arrow is loaded on first read: processes that never read rows do not pay for it at start-up.
+    const [{ readArrowFile }, { toTableBatch }] = await Promise.all([
+      import('./arrow/arrow-file-reader.js'),
+      import('./arrow/arrow-to-table.js'),
+    ]);
     const file = await this.artifacts.open(this.info.artifactPath);
     let offset = 0;
     for await (const recordBatch of readArrowFile(file, { reuseMemory: transient })) {

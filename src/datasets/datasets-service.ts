@@ -25,12 +25,9 @@ import type {
 } from './dataset-entities.js';
 import { validateDatasetName, validateVersionSelector } from './dataset-names.js';
 import { StoredDatasetVersion, type DatasetVersion } from './dataset-version.js';
-import { readCsvHeader } from './import/csv-header.js';
-import { parquetSource } from './import/parquet-source.js';
 import { assertUnchanged, scanSource, type ScannedSource } from './import/source-scan.js';
-import { importTable, type ImportedTable } from './import/table-import.js';
+import type { ImportedTable } from './import/table-import.js';
 import type { TableSource } from './import/table-source.js';
-import { textSource } from './import/text-source.js';
 import { sourceFormat } from './source-format.js';
 
 /** How imports split their work; the defaults suit any file, tests shrink them to exercise the machinery. */
@@ -207,6 +204,7 @@ export class DatasetsService {
 
     const table = await this.tableSource(scan, format, sourceName);
     if (table.columns) checkDefinitionColumns(parsed, table.columns);
+    const { importTable } = await import('./import/table-import.js');
     const imported = await importTable(
       table,
       async (body) => {
@@ -230,14 +228,23 @@ export class DatasetsService {
     return { table: imported, artifactPath, written: true };
   }
 
+  /**
+   * The parsers (and Arrow) are loaded on first use: a server or command that never imports a
+   * dataset does not pay for them at start-up.
+   */
   private async tableSource(
     scan: ScannedSource,
     format: SourceFormat,
     sourceName: string,
   ): Promise<TableSource> {
-    if (format === 'parquet') return parquetSource(scan.path, scan.size, sourceName, this.tuning.batchRows);
+    if (format === 'parquet') {
+      const { parquetSource } = await import('./import/parquet-source.js');
+      return parquetSource(scan.path, scan.size, sourceName, this.tuning.batchRows);
+    }
+    const { textSource } = await import('./import/text-source.js');
     const options = { batchRows: this.tuning.batchRows, workers: this.tuning.workers };
     if (format === 'jsonl') return textSource(scan, 'jsonl', null, options);
+    const { readCsvHeader } = await import('./import/csv-header.js');
     const header = await readCsvHeader(scan.path, scan.headerEnd ?? scan.size, scan.delimiter, sourceName);
     return textSource(scan, 'csv', header, options);
   }

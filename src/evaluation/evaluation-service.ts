@@ -19,11 +19,7 @@ import { isUniqueViolation } from '../store/db-errors.js';
 import { EvaluationRepository, type EvaluationRow } from '../store/evaluation-repository.js';
 import type { Evaluation } from './evaluation-entities.js';
 import { evaluationMetrics } from './evaluation-metrics.js';
-import {
-  EvaluationOutputsWriter,
-  readEvaluationOutputs,
-  type EvaluationOutputs,
-} from './evaluation-outputs.js';
+import type { EvaluationOutputs } from './evaluation-outputs.js';
 import { evaluationTags } from './evaluation-tags.js';
 import { scoreDataset, type ScoreOptions } from './score-dataset.js';
 
@@ -87,6 +83,8 @@ export class EvaluationService {
     const id = randomUUID().replaceAll('-', '');
     const outputsPath = `evaluations/${id}.arrow`;
     // The outputs file is written as batches are scored; it is complete soon after the last.
+    // The outputs file's code, with Arrow, loads on first use, not at every process's start-up.
+    const { EvaluationOutputsWriter } = await import('./evaluation-outputs.js');
     const writer = new EvaluationOutputsWriter(this.artifacts, outputsPath);
     let outputs: EvaluationOutputs;
     let computed: ReturnType<typeof evaluationMetrics>;
@@ -175,6 +173,7 @@ export class EvaluationService {
 
   /** The per-row outputs of a stored evaluation. */
   async readOutputs(evaluation: Evaluation): Promise<EvaluationOutputs> {
+    const { readEvaluationOutputs } = await import('./evaluation-outputs.js');
     return readEvaluationOutputs(this.artifacts, evaluation.outputsPath);
   }
 
