@@ -7,6 +7,7 @@
  *   child.ts prepare  DIR CSV MODEL N  import the rows, register N copies of MODEL and bc-mlp-v2
  *   child.ts raw      DIR MODEL CHUNK...  onnxruntime alone over the stored rows, at each call size
  *   child.ts evaluate DIR NAME VERSION    one evaluation, end to end
+ *   child.ts warm     DIR MODEL NAME VERSION...  in one process: raw, then an evaluation, per version
  *   child.ts diff     DIR                 diff the stored 1M-row evaluations of bc-mlp-v2 and bc-wide-mlp
  */
 import fs from 'node:fs';
@@ -103,9 +104,8 @@ function smallModel(modelFile: string): string {
   return path.join(path.dirname(modelFile), 'bc-mlp-v2.onnx');
 }
 
-/** onnxruntime alone over the stored rows, already in one float32 array, at each call size (0: Assay's). */
-async function raw(dir: string, modelFile: string, chunks: number[]): Promise<unknown> {
-  const assay = await open(dir);
+/** The stored rows' features in one row-major float32 array, as the raw side takes them. */
+async function storedFeatures(assay: Awaited<ReturnType<typeof open>>) {
   const version = await assay.datasets.openDatasetVersion('bc1m', 'latest');
   const names = version.info.schema.columns
     .map((c) => c.name)
@@ -119,6 +119,13 @@ async function raw(dir: string, modelFile: string, chunks: number[]): Promise<un
         features[(batch.offset + i) * width + j] = values[i] as number;
     });
   }
+  return { features, width };
+}
+
+/** onnxruntime alone over the stored rows, already in one float32 array, at each call size (0: Assay's). */
+async function raw(dir: string, modelFile: string, chunks: number[]): Promise<unknown> {
+  const assay = await open(dir);
+  const { features, width } = await storedFeatures(assay);
   await assay.close();
   const modelBytes = fs.readFileSync(modelFile);
   const results = [];
@@ -132,6 +139,28 @@ async function raw(dir: string, modelFile: string, chunks: number[]): Promise<un
 /** One evaluation, end to end, in a fresh process (as `assay evaluate` runs it). */
 async function evaluateOnce(dir: string, name: string, version: number): Promise<unknown> {
   const assay = await open(dir);
+  return timedEvaluation(assay, name, version).finally(() => assay.close());
+}
+
+/**
+ * Pairs in one long-lived process, as `assay server` runs evaluations: per version, raw
+ * onnxruntime then a whole evaluation. The process's one-time costs (loading Arrow and the
+ * evaluation code, compiling hot code) fall on the first pair only.
+ */
+async function warm(dir: string, modelFile: string, name: string, versions: number[]): Promise<unknown> {
+  const assay = await open(dir);
+  const { features, width } = await storedFeatures(assay);
+  const modelBytes = fs.readFileSync(modelFile);
+  const pairs = [];
+  for (const version of versions) {
+    const rawSide = await rawThroughput(modelBytes, features, width, DEFAULT_CHUNK_ROWS);
+    pairs.push({ raw: rawSide, evaluation: await timedEvaluation(assay, name, version) });
+  }
+  await assay.close();
+  return pairs;
+}
+
+async function timedEvaluation(assay: Awaited<ReturnType<typeof open>>, name: string, version: number) {
   const cpu = process.cpuUsage();
   const started = performance.now();
   const { evaluation } = await assay.evaluations.evaluate({
@@ -140,7 +169,6 @@ async function evaluateOnce(dir: string, name: string, version: number): Promise
   });
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSince(cpu);
-  await assay.close();
   return {
     seconds,
     cpuSeconds,
@@ -182,6 +210,8 @@ else if (mode === 'prepare')
   result = await prepare(dir, args[0] as string, args[1] as string, Number(args[2]));
 else if (mode === 'raw') result = await raw(dir, args[0] as string, args.slice(1).map(Number));
 else if (mode === 'evaluate') result = await evaluateOnce(dir, args[0] as string, Number(args[1]));
+else if (mode === 'warm')
+  result = await warm(dir, args[0] as string, args[1] as string, args.slice(2).map(Number));
 else if (mode === 'diff') result = await diff(dir);
 else throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));
