@@ -19,7 +19,6 @@ import type {
   CreateDatasetResult,
   DatasetDetails,
   DatasetSource,
-  DatasetSummary,
   DatasetVersionInfo,
   SourceFormat,
 } from './dataset-entities.js';
@@ -164,8 +163,24 @@ export class DatasetsService {
     throw new NotFoundError(`Dataset '${name}' does not exist`);
   }
 
-  async listDatasets(): Promise<DatasetSummary[]> {
-    return this.repository.listDatasets(this.database.db);
+  /** Every dataset with a version, by name, with its versions oldest first (two queries in all). */
+  async listDatasets(): Promise<DatasetDetails[]> {
+    const db = this.database.db;
+    const [datasets, versions] = await Promise.all([
+      this.repository.listDatasets(db),
+      this.repository.listAllVersions(db),
+    ]);
+    const byName = new Map<string, DatasetVersionInfo[]>();
+    for (const version of versions) {
+      const list = byName.get(version.name) ?? [];
+      list.push(version);
+      byName.set(version.name, list);
+    }
+    // A dataset created between the two queries shows up in at most one of them: left out.
+    return datasets.flatMap(({ name, createdAt, updatedAt }) => {
+      const listed = byName.get(name);
+      return listed ? [{ name, createdAt, updatedAt, versions: listed }] : [];
+    });
   }
 
   /** A dataset and all its versions, oldest first. */

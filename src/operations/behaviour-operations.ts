@@ -8,6 +8,7 @@ import {
   checkView,
   contractView,
   datasetVersionView,
+  datasetView,
   diffView,
   evaluationView,
   modelVersionView,
@@ -182,13 +183,12 @@ export class BehaviourOperations {
   }
 
   async listDatasets(): Promise<DatasetView[]> {
-    const summaries = await this.assay.datasets.listDatasets();
-    return Promise.all(summaries.map((summary) => this.showDataset(summary.name)));
+    const datasets = await this.assay.datasets.listDatasets();
+    return datasets.map(datasetView);
   }
 
   async showDataset(name: string): Promise<DatasetView> {
-    const details = await this.assay.datasets.showDataset(name);
-    return { name: details.name, versions: details.versions.map(datasetVersionView) };
+    return datasetView(await this.assay.datasets.showDataset(name));
   }
 
   async evaluate(request: EvaluateRequest): Promise<EvaluationView> {

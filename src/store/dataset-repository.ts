@@ -119,6 +119,17 @@ export class DatasetRepository {
     return rows.map(toVersion);
   }
 
+  /** Every version of every dataset, by name, oldest first: a listing in one query, not one per dataset. */
+  async listAllVersions(db: Executor): Promise<DatasetVersionInfo[]> {
+    const rows = await db
+      .selectFrom('assay_dataset_versions')
+      .selectAll()
+      .orderBy('name')
+      .orderBy('version')
+      .execute();
+    return rows.map(toVersion);
+  }
+
   async findDataset(db: Executor, name: string): Promise<DatasetSummary | undefined> {
     const row = await db.selectFrom('assay_datasets').selectAll().where('name', '=', name).executeTakeFirst();
     return row ? toSummary(row) : undefined;

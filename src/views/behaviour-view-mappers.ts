@@ -1,7 +1,7 @@
 import type { Diff } from '../behavior/diff-service.js';
 import type { Contract, ContractCheckOutcome } from '../contracts/contract-entities.js';
 import { describeCheck } from '../contracts/describe-check.js';
-import type { DatasetVersionInfo } from '../datasets/dataset-entities.js';
+import type { DatasetDetails, DatasetVersionInfo } from '../datasets/dataset-entities.js';
 import type { Evaluation } from '../evaluation/evaluation-entities.js';
 import type { ModelVersion, RegisteredModel } from '../registry/entities.js';
 import type { ModelSpec } from '../runtime/model-spec.js';
@@ -10,6 +10,7 @@ import type {
   CheckView,
   ContractView,
   DatasetVersionView,
+  DatasetView,
   DiffView,
   EvaluationSummaryView,
   EvaluationView,
@@ -89,6 +90,10 @@ export function modelView(
     ),
     contract_version: contract?.version ?? null,
   };
+}
+
+export function datasetView(details: DatasetDetails): DatasetView {
+  return { name: details.name, versions: details.versions.map(datasetVersionView) };
 }
 
 export function datasetVersionView(info: DatasetVersionInfo): DatasetVersionView {

@@ -93,6 +93,16 @@ describe('the assay CLI, embedded and against a server', () => {
     expect([unknown.local.code, unknown.remote.code]).toEqual([1, 1]);
   });
 
+  it('lists every dataset with its versions, embedded and against a server', async () => {
+    const listed = JSON.parse(await same('datasets', 'list', '--json')) as {
+      name: string;
+      versions: { version: number; rows: number; label: string | null }[];
+    }[];
+    expect(listed.map((dataset) => dataset.name)).toEqual(['cancer', 'people']);
+    expect(listed[0]?.versions).toMatchObject([{ version: 1, rows: 569, label: 'target' }]);
+    expect(listed[0]).toEqual(JSON.parse(await same('datasets', 'show', 'cancer', '--json')));
+  });
+
   it('a file that does not load: FAILED_REGISTRATION, the reason, a non-zero exit', async () => {
     const broken = path.join(localDir, 'broken.onnx');
     await fs.writeFile(broken, 'not a model');

@@ -119,12 +119,14 @@ describeEachStore(
     it('lists datasets and shows every version of one', async () => {
       const { datasets } = get();
       const list = await datasets.listDatasets();
-      expect(list.map((d) => [d.name, d.latestVersion])).toEqual([
-        ['bike', 2],
-        ['mixed', 1],
+      expect(list.map((d) => [d.name, d.versions.map((v) => v.version)])).toEqual([
+        ['bike', [1, 2]],
+        ['mixed', [1]],
       ]);
       expect(list[0]?.createdAt).toBeLessThanOrEqual(list[0]?.updatedAt ?? 0);
       const bike = await datasets.showDataset('bike');
+      // The listing carries each dataset's versions as showing it does.
+      expect(list[0]).toEqual(bike);
       expect(bike.name).toBe('bike');
       expect(bike.versions.map((v) => [v.version, v.labelColumn, v.idColumn, v.rowCount])).toEqual([
         [1, 'cnt', 'instant', 17_379],
