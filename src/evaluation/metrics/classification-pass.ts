@@ -2,8 +2,7 @@ import { binOf, eceFromGaps, topProbability } from './calibration-error.js';
 import { rowLoss } from './log-loss.js';
 import type { Probabilities } from './metric-inputs.js';
 import { labelOutOfRange } from './metric-inputs.js';
-import { isNanBits, sortableKey } from './radix-sort.js';
-import { aucOfKeys } from './roc-auc.js';
+import { AucKeys } from './roc-auc.js';
 import type { RowMask } from './row-mask.js';
 
 /** Bins of the expected calibration error (the data README's definition). */
@@ -48,9 +47,7 @@ export function tallyClassification(
     classCount === 2 && probabilities instanceof Float32Array
       ? new Uint32Array(probabilities.buffer, probabilities.byteOffset, probabilities.length)
       : null;
-  const keys = bits === null ? null : new Uint32Array(rows);
-  let positives = 0;
-  let negatives = 0;
+  const keys = bits === null ? null : new AucKeys(rows);
   let aucIsNan = false;
   for (let i = 0, base = 0; i < rows; i++, base += classCount) {
     if (mask != null && mask[i] === 0) continue;
@@ -63,12 +60,7 @@ export function tallyClassification(
     const confidence = topProbability(probabilities, base, classCount);
     if (confidence !== confidence) eceIsNan = true;
     else gap[binOf(confidence, ECE_BINS)]! += (p === t ? 1 : 0) - confidence;
-    if (keys !== null) {
-      const scoreBits = (bits as Uint32Array)[base + 1] as number;
-      if (isNanBits(scoreBits)) aucIsNan = true;
-      else if (t === 1) keys[positives++] = sortableKey(scoreBits);
-      else keys[rows - ++negatives] = sortableKey(scoreBits);
-    }
+    if (keys !== null && !keys.add((bits as Uint32Array)[base + 1] as number, t === 1)) aucIsNan = true;
     n++;
   }
   const tally = {
@@ -77,10 +69,5 @@ export function tallyClassification(
     ece: eceIsNan ? Number.NaN : eceFromGaps(gap, n),
   };
   if (keys === null) return tally;
-  const rocAuc = aucIsNan
-    ? Number.NaN
-    : positives === 0 || negatives === 0
-      ? null
-      : aucOfKeys(keys.subarray(0, positives), keys.subarray(rows - negatives));
-  return { ...tally, rocAuc };
+  return { ...tally, rocAuc: aucIsNan ? Number.NaN : keys.auc() };
 }

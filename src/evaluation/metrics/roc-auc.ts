@@ -30,11 +30,36 @@ function mannWhitneyAuc(
   return pairs / (positives.length * negatives.length);
 }
 
-/** ROC AUC of positives' and negatives' sortable score keys (both non-empty); sorts them in place. */
-export function aucOfKeys(positives: Uint32Array, negatives: Uint32Array): number {
-  sortKeys(positives);
-  sortKeys(negatives);
-  return mannWhitneyAuc(positives, negatives);
+/**
+ * The float32 scores of one ROC AUC, gathered row by row as sortable keys (radix-sort.ts): positives
+ * fill one buffer from the front and negatives from the back, one allocation for both.
+ */
+export class AucKeys {
+  private readonly keys: Uint32Array;
+  private positives = 0;
+  private negatives = 0;
+
+  constructor(private readonly rows: number) {
+    this.keys = new Uint32Array(rows);
+  }
+
+  /** Adds one row's score, given by its float32 bits; false, adding nothing, when it is NaN. */
+  add(scoreBits: number, isPositive: boolean): boolean {
+    if (isNanBits(scoreBits)) return false;
+    if (isPositive) this.keys[this.positives++] = sortableKey(scoreBits);
+    else this.keys[this.rows - ++this.negatives] = sortableKey(scoreBits);
+    return true;
+  }
+
+  /** The AUC of the rows added; null without positives or negatives. Sorts the keys in place. */
+  auc(): number | null {
+    if (this.positives === 0 || this.negatives === 0) return null;
+    const positives = this.keys.subarray(0, this.positives);
+    const negatives = this.keys.subarray(this.rows - this.negatives);
+    sortKeys(positives);
+    sortKeys(negatives);
+    return mannWhitneyAuc(positives, negatives);
+  }
 }
 
 /**
@@ -58,20 +83,14 @@ export function rocAuc(
   if (probabilities instanceof Float32Array) {
     // onnxruntime's float32 scores are sorted as keys of their bits, by the radix sort.
     const bits = new Uint32Array(probabilities.buffer, probabilities.byteOffset, probabilities.length);
-    const keys = new Uint32Array(rows);
-    let positives = 0;
-    let negatives = 0;
+    const keys = new AucKeys(rows);
     for (let i = 0, at = positive; i < rows; i++, at += classCount) {
       if (mask != null && mask[i] === 0) continue;
       const t = yTrue[i] as number;
       if (t >>> 0 >= classCount) throw labelOutOfRange('True label', i, t, classCount);
-      const scoreBits = bits[at] as number;
-      if (isNanBits(scoreBits)) return Number.NaN;
-      if (t === positive) keys[positives++] = sortableKey(scoreBits);
-      else keys[rows - ++negatives] = sortableKey(scoreBits);
+      if (!keys.add(bits[at] as number, t === positive)) return Number.NaN;
     }
-    if (positives === 0 || negatives === 0) return null;
-    return aucOfKeys(keys.subarray(0, positives), keys.subarray(rows - negatives));
+    return keys.auc();
   }
   const scores = new Float64Array(rows);
   let positives = 0;
