@@ -1,6 +1,8 @@
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { listColumns } from '../expression/expression-check.js';
+import { sharedMemory } from '../util/shared-memory-pool.js';
+import type { BodyMemory } from './arrow/arrow-file-reader.js';
 import type { DatasetVersionInfo } from './dataset-entities.js';
 import type { Column, ColumnType, TableBatch } from './dataset-table.js';
 import { rebatch } from './table-batches.js';
@@ -10,17 +12,25 @@ export interface BatchOptions {
   readonly columns?: readonly string[] | undefined;
   /** Rows per batch; the stored record batches' size (65,536) by default. */
   readonly batchSize?: number | undefined;
-  /**
-   * Batches whose numeric columns are only valid until the next batch is asked for (their memory
-   * is reused): for scans that copy what they keep. Not with `batchSize`.
-   */
-  readonly transient?: boolean | undefined;
+}
+
+/** A batch whose memory is lent: it stays as it is until released, and is reused after. */
+export interface LeasedBatch {
+  readonly batch: TableBatch;
+  /** The caller is done with the batch; call it once. */
+  release(): void;
 }
 
 /** A dataset version's rows, streamed from the artifact store: one record batch in memory at a time. */
 export interface DatasetVersion {
   readonly info: DatasetVersionInfo;
   batches(options?: BatchOptions): AsyncIterable<TableBatch>;
+  /**
+   * The stored batches for scans that hand rows to worker threads: numeric columns in shared
+   * memory, which threads read in place, reused once a batch is released. Batches not released
+   * are left to the garbage collector.
+   */
+  sharedBatches(columns?: readonly string[]): AsyncIterable<LeasedBatch>;
   /**
    * The rows at `indices` (0-based, any order, repeats allowed), in that order. The result's
    * `offset` is 0: its rows are not consecutive. Reads the file up to the last row wanted.
@@ -40,11 +50,12 @@ export class StoredDatasetVersion implements DatasetVersion {
     if (size !== undefined && (!Number.isSafeInteger(size) || size < 1)) {
       throw new InvalidParameterError(`Batch size must be a positive integer, got ${size}`);
     }
-    if (options.transient && size !== undefined) {
-      throw new Error('transient batches come in the stored size: batchSize cannot be given');
-    }
-    const stored = this.stored(columns, options.transient === true);
+    const stored = this.tableBatches(columns, 'fresh');
     return size === undefined ? stored : rebatch(stored, size);
+  }
+
+  sharedBatches(columnNames?: readonly string[]): AsyncIterable<LeasedBatch> {
+    return this.stored(this.columnNames(columnNames), sharedMemory);
   }
 
   async readRows(indices: readonly number[], columnNames?: readonly string[]): Promise<TableBatch> {
@@ -64,7 +75,8 @@ export class StoredDatasetVersion implements DatasetVersion {
       .sort((a, b) => (indices[a] as number) - (indices[b] as number));
     let next = 0;
     if (order.length > 0) {
-      for await (const batch of this.stored(columns, true)) {
+      // Every value wanted is copied out of a batch before the next is read: one buffer will do.
+      for await (const batch of this.tableBatches(columns, 'reuse')) {
         const end = batch.offset + batch.length;
         for (; next < order.length && (indices[order[next] as number] as number) < end; next++) {
           const position = order[next] as number;
@@ -78,7 +90,11 @@ export class StoredDatasetVersion implements DatasetVersion {
     return { length: indices.length, offset: 0, columns: new Map(gather.map((g) => [g.name, g.finish()])) };
   }
 
-  private async *stored(columns: readonly string[], transient = false): AsyncGenerator<TableBatch> {
+  private async *tableBatches(columns: readonly string[], bodies: BodyMemory): AsyncGenerator<TableBatch> {
+    for await (const { batch } of this.stored(columns, bodies)) yield batch;
+  }
+
+  private async *stored(columns: readonly string[], bodies: BodyMemory): AsyncGenerator<LeasedBatch> {
     // Arrow is loaded on first read: processes that never read rows do not pay for it at start-up.
     const [{ readArrowFile }, { toTableBatch }] = await Promise.all([
       import('./arrow/arrow-file-reader.js'),
@@ -86,9 +102,15 @@ export class StoredDatasetVersion implements DatasetVersion {
     ]);
     const file = await this.artifacts.open(this.info.artifactPath);
     let offset = 0;
-    for await (const recordBatch of readArrowFile(file, { reuseMemory: transient })) {
-      yield toTableBatch(recordBatch, offset, columns);
-      offset += recordBatch.numRows;
+    for await (const { batch, body } of readArrowFile(file, { bodies })) {
+      let released = body === null;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        if (typeof bodies === 'object' && body !== null) bodies.give(body);
+      };
+      yield { batch: toTableBatch(batch, offset, columns), release };
+      offset += batch.numRows;
     }
   }
 

@@ -35,27 +35,6 @@ export function sliceBatch(batch: TableBatch, from: number, to: number): TableBa
   };
 }
 
-/** A column in memory of its own: a transient batch's memory is reused by the next one. */
-function copyColumn(column: Column): Column {
-  const { values } = column;
-  return {
-    name: column.name,
-    type: column.type,
-    values: Array.isArray(values) ? [...values] : values.slice(),
-    ...(column.valid ? { valid: column.valid.slice() } : {}),
-  } as Column;
-}
-
-/** The batch with the named columns (those it has) copied into memory of their own, the rest left out. */
-export function copyColumns(batch: TableBatch, names: Iterable<string>): TableBatch {
-  const columns = new Map<string, Column>();
-  for (const name of names) {
-    const column = batch.columns.get(name);
-    if (column && !columns.has(name)) columns.set(name, copyColumn(column));
-  }
-  return { ...batch, columns };
-}
-
 /** Consecutive batches (same columns) as one. */
 function concatBatches(batches: readonly TableBatch[]): TableBatch {
   const first = batches[0];

@@ -1,4 +1,4 @@
-import type { DatasetVersion } from '../datasets/dataset-version.js';
+import type { DatasetVersion, LeasedBatch } from '../datasets/dataset-version.js';
 import type { TableBatch } from '../datasets/dataset-table.js';
 import { sliceBatch } from '../datasets/table-batches.js';
 import type { Expression } from '../expression/expression-ast.js';
@@ -39,10 +39,11 @@ interface Scored {
   readonly at: number;
   readonly rows: number;
   /**
-   * On the last piece of its batch: where the batch started among the outputs (for onCollected)
-   * and the dataset rows done once it is collected (for onProgress).
+   * On the last piece of its batch: where the batch started among the outputs (for onCollected),
+   * the dataset rows done once it is collected (for onProgress), and the batches whose memory the
+   * model no longer reads once it is.
    */
-  readonly batchEnd: { readonly start: number; rowsDone: number } | null;
+  readonly batchEnd: { readonly start: number; rowsDone: number; readonly done: LeasedBatch[] } | null;
   /** Never rejects: a failure is carried as `error`, so batches awaited later raise no unhandled rejection. */
   readonly predictions: Promise<{ value?: Predictions; error?: unknown }>;
 }
@@ -51,8 +52,8 @@ interface Scored {
  * Streams a dataset version through a model: each batch is filtered by `where`, its row numbers,
  * label and slice membership are taken, and its rows are handed to the runner in pieces of the
  * runner's size. Rows stay in flight while the next batches are read, so reading overlaps with
- * scoring; predictions are collected in order. Batches are read transient (their memory is
- * reused), so everything kept of a batch is taken before the next is read.
+ * scoring; predictions are collected in order. Batches are read into shared memory, which the
+ * runner's threads read in place; a batch's memory goes back for reuse once its rows are scored.
  */
 export async function scoreDataset(
   runner: ModelRunner,
@@ -79,6 +80,14 @@ export async function scoreDataset(
     slices.map((slice) => slice.name),
   );
   const window: Scored[] = [];
+  // Batches read whose memory the runner may still read.
+  const leased = new Set<LeasedBatch>();
+  const release = (batches: readonly LeasedBatch[]): void => {
+    for (const lease of batches) {
+      leased.delete(lease);
+      lease.release();
+    }
+  };
   let inFlight = 0;
   const collect = async (scored: Scored): Promise<void> => {
     inFlight -= scored.rows;
@@ -87,11 +96,14 @@ export async function scoreDataset(
     accumulator.add(scored.at, value as Predictions);
     const { batchEnd } = scored;
     if (batchEnd === null) return;
+    release(batchEnd.done);
     await options.onCollected?.(accumulator.current(), batchEnd.start, accumulator.rowCount);
     onProgress?.(batchEnd.rowsDone, info.rowCount);
   };
   try {
-    for await (const batch of dataset.batches({ columns: [...columns], transient: true })) {
+    for await (const lease of dataset.sharedBatches([...columns])) {
+      leased.add(lease);
+      const { batch } = lease;
       const mask = where ? evaluateExpression(where, batch) : null;
       const count = mask ? countIncluded(mask, mask.length) : batch.length;
       if (count > 0) {
@@ -111,8 +123,9 @@ export async function scoreDataset(
           window.push({
             at: at + start,
             rows: end - start,
-            batchEnd: end === count ? { start: at, rowsDone: batch.offset + batch.length } : null,
-            // The runner takes the piece's data before run() returns.
+            batchEnd:
+              end === count ? { start: at, rowsDone: batch.offset + batch.length, done: [lease] } : null,
+            // The runner reads the piece's columns until its predictions are in.
             predictions: runner.run(piece).then(
               (value) => ({ value }),
               (error: unknown) => ({ error }),
@@ -123,6 +136,7 @@ export async function scoreDataset(
         while (inFlight >= (options.inFlightRows ?? IN_FLIGHT_ROWS)) await collect(window.shift() as Scored);
       } else {
         // Nothing of this batch to score: done when what was read before it is.
+        release([lease]);
         const last = window.at(-1)?.batchEnd;
         if (last) last.rowsDone = batch.offset + batch.length;
         else onProgress?.(batch.offset + batch.length, info.rowCount);
@@ -131,8 +145,10 @@ export async function scoreDataset(
     while (window.length > 0) await collect(window.shift() as Scored);
     return accumulator.finish();
   } finally {
-    // Whatever is still in flight after a failure settles before the runner closes.
+    // Whatever is still in flight after a failure settles before the runner closes, and before
+    // the memory it reads is reused.
     await Promise.all(window.map((scored) => scored.predictions));
+    release([...leased]);
   }
 }
 

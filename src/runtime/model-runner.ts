@@ -1,8 +1,6 @@
 import type { DatasetSchema, TableBatch } from '../datasets/dataset-table.js';
-import { copyColumns } from '../datasets/table-batches.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { columnsFeeder } from './columns-feeder.js';
-import type { FeedBuffers } from './feed-buffers.js';
 import type { InputFeeder } from './input-feeder.js';
 import { checkSchema } from './input-schema-check.js';
 import type { ModelSpec, Predictions, TensorSpec } from './model-spec.js';
@@ -36,8 +34,8 @@ export interface ModelRunner {
   /** Refuses, before any row is read, a dataset lacking a column the model needs or holding one of a kind it cannot take. */
   checkSchema(schema: DatasetSchema): void;
   /**
-   * Scores every row of the batch. Takes what it needs from the batch before it returns, so the
-   * caller may reuse the batch's memory at once (transient dataset batches do).
+   * Scores every row of the batch. The batch must stay as it is until the promise settles (the
+   * runner reads its columns as it scores); then its memory may be reused.
    */
   run(batch: TableBatch): Promise<Predictions>;
   close(): Promise<void>;
@@ -58,7 +56,6 @@ export async function prepareRunner(
   const chunkRows = fixedBatch ?? requested;
   const { feeder, featureColumns } = modelFeeder(spec, options.defaultFeatureColumns ?? null);
   const session = await openSession(bytes);
-  const usedColumns = new Set(feeder.uses.map((use) => use.column));
   let queue: Promise<unknown> = Promise.resolve();
 
   function score(batch: TableBatch): Promise<Predictions> {
@@ -73,12 +70,8 @@ export async function prepareRunner(
     featureColumns,
     checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch) {
-      // Feed buffers are shared between calls: a second batch waits for the first, on a copy of
-      // the columns it reads, taken now. (A batch lacking one is refused by bind() with the list
-      // of the columns it has, before any value is read.)
-      const complete = [...usedColumns].every((name) => batch.columns.has(name));
-      const own = complete ? copyColumns(batch, usedColumns) : batch;
-      const result = queue.then(() => score(own));
+      // Feed buffers are shared between calls: a second batch waits for the first.
+      const result = queue.then(() => score(batch));
       queue = result.catch(() => undefined);
       return result;
     },
@@ -100,19 +93,18 @@ export function chunkRowsOf(options: RunnerOptions): number {
 
 /**
  * How table batches become the model's inputs: one [N, F] tensor from the feature columns (the
- * spec's, else `defaultFeatureColumns`), or one [N, 1] input per column, written into memory from
- * `buffers` (by default reused from chunk to chunk).
+ * spec's, else `defaultFeatureColumns`), or one [N, 1] input per column, written into memory the
+ * feeder reuses from chunk to chunk.
  */
 export function modelFeeder(
   spec: ModelSpec,
   defaultFeatureColumns: readonly string[] | null,
-  buffers?: FeedBuffers,
 ): { feeder: InputFeeder; featureColumns: readonly string[] | null } {
   const featureColumns = spec.inputMode === 'tensor' ? tensorFeatures(spec, defaultFeatureColumns) : null;
   const feeder =
     featureColumns === null
-      ? columnsFeeder(spec.signature.inputs, buffers)
-      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns, buffers);
+      ? columnsFeeder(spec.signature.inputs)
+      : tensorFeeder(spec.signature.inputs[0] as TensorSpec, featureColumns);
   return { feeder, featureColumns };
 }
 

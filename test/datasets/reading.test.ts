@@ -40,6 +40,45 @@ describeEachStore(
       expect(whole).toEqual([17_379]);
     });
 
+    it('lends stored batches in shared memory, the same rows, reused once released', async () => {
+      const { datasets } = get();
+      const version = await datasets.openDatasetVersion('bike', 'latest');
+      const columns = ['instant', 'temp', 'season'];
+      const expected: unknown[] = [];
+      for await (const batch of version.batches({ columns })) expected.push(...batchRows(batch));
+
+      const scan = async () => {
+        const rows: unknown[] = [];
+        const memory = new Set<ArrayBufferLike>();
+        const leases = [];
+        for await (const lease of version.sharedBatches(columns)) {
+          const { batch } = lease;
+          expect(batch.offset).toBe(rows.length);
+          for (const name of ['instant', 'temp']) {
+            const values = batch.columns.get(name)?.values as Float64Array;
+            expect(values.buffer).toBeInstanceOf(SharedArrayBuffer);
+            memory.add(values.buffer);
+          }
+          rows.push(...batchRows(batch));
+          leases.push(lease);
+        }
+        return { rows, memory, leases };
+      };
+      // Held all at once: each batch in memory of its own.
+      const first = await scan();
+      expect(first.rows).toEqual(expected);
+      expect(first.memory.size).toBe(4);
+      for (const lease of first.leases) lease.release();
+      // Released after each batch: the next batches reuse what the first scan gave back.
+      const rows: unknown[] = [];
+      for await (const { batch, release } of version.sharedBatches(columns)) {
+        expect(first.memory.has((batch.columns.get('temp')?.values as Float64Array).buffer)).toBe(true);
+        rows.push(...batchRows(batch));
+        release();
+      }
+      expect(rows).toEqual(expected);
+    });
+
     it('reads rows by index, in the order asked, repeats included', async () => {
       const { datasets } = get();
       const version = await datasets.openDatasetVersion('bike', 'latest');

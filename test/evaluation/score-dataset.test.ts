@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetVersionInfo } from '../../src/datasets/dataset-entities.js';
-import type { DatasetVersion } from '../../src/datasets/dataset-version.js';
-import type { TableBatch } from '../../src/datasets/dataset-table.js';
+import type { DatasetVersion, LeasedBatch } from '../../src/datasets/dataset-version.js';
 import type { EvaluationOutputs } from '../../src/evaluation/evaluation-outputs.js';
 import { scoreDataset } from '../../src/evaluation/score-dataset.js';
 import { parseExpression } from '../../src/expression/expression-parser.js';
@@ -17,10 +16,12 @@ import {
 
 const table = readFixtureCsv('iris', 'iris.csv');
 const BATCH_ROWS = 40;
+/** Batches lent and released by irisVersion(), over all its scans. */
+const leases = { lent: 0, released: 0 };
 
 /**
- * Iris as stored batches of 40 rows, read the way the store reads them transient: each batch's
- * memory is overwritten as soon as the next is asked for.
+ * Iris as stored batches of 40 rows, lent the way the store lends them: each batch's memory is
+ * overwritten as soon as it is released, and must not be released before its rows are scored.
  */
 function irisVersion(): DatasetVersion {
   const info = {
@@ -39,13 +40,25 @@ function irisVersion(): DatasetVersion {
   } as unknown as DatasetVersionInfo;
   return {
     info,
-    async *batches(): AsyncIterable<TableBatch> {
+    batches: () => {
+      throw new Error('scoreDataset reads shared batches');
+    },
+    async *sharedBatches(): AsyncIterable<LeasedBatch> {
       for (let offset = 0; offset < table.rows.length; offset += BATCH_ROWS) {
         const batch = tableBatch(table.rows.slice(offset, offset + BATCH_ROWS), table.header, offset);
-        yield batch;
-        for (const column of batch.columns.values()) {
-          if (column.values instanceof Float64Array) column.values.fill(-1e6);
-        }
+        let released = false;
+        leases.lent += 1;
+        yield {
+          batch,
+          release: () => {
+            expect(released).toBe(false);
+            released = true;
+            leases.released += 1;
+            for (const column of batch.columns.values()) {
+              if (column.values instanceof Float64Array) column.values.fill(-1e6);
+            }
+          },
+        };
       }
     },
     readRows: () => Promise.reject(new Error('not read by scoreDataset')),
@@ -75,6 +88,8 @@ async function scored(runner: ModelRunner, where: string | null, consecutive: bo
       collected.push([from, to]);
     },
   });
+  // Every batch lent went back, each once (release() checks that), and only after its rows were scored.
+  expect(leases.released).toBe(leases.lent);
   return { outputs, collected, progress };
 }
 

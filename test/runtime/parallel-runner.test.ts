@@ -4,6 +4,7 @@ import { ModelInputError } from '../../src/runtime/model-input-error.js';
 import { prepareRunner, type ModelRunner } from '../../src/runtime/model-runner.js';
 import type { Predictions } from '../../src/runtime/model-spec.js';
 import { prepareParallelRunner } from '../../src/runtime/parallel/parallel-runner.js';
+import type { Column, TableBatch } from '../../src/datasets/dataset-table.js';
 import { featureColumns, fixtureBytes, readFixtureCsv, tableBatch } from './support/fixture-tables.js';
 import { buildOnnxModel, softmaxModel } from './support/onnx-builder.js';
 
@@ -211,58 +212,65 @@ function expectSamePredictions(actual: Predictions, expected: Predictions): void
   }
 }
 
-describe('every runner takes what it needs from a batch before run() returns', () => {
-  // Transient dataset batches are overwritten by the next read as soon as run() has returned.
+describe('batches in shared memory', () => {
+  // DatasetVersion.sharedBatches lends batches whose numeric columns are views of a
+  // SharedArrayBuffer: the worker threads read them in place.
   const table = readFixtureCsv('iris', 'iris.csv');
-  const irisBytes = fixtureBytes('iris', 'iris-mlp-v2.onnx');
-  const cases: [string, () => Promise<ModelRunner>][] = [
-    [
-      'the single-session runner',
-      async () =>
-        prepareRunner(irisBytes, await inspectModel(irisBytes), {
-          defaultFeatureColumns: featureColumns(table),
-          chunkRows: 16,
-        }),
-    ],
-    [
-      'the parallel runner, its workers started',
-      async () => {
-        const runner = await prepareParallelRunner(irisBytes, await inspectModel(irisBytes), {
-          defaultFeatureColumns: featureColumns(table),
-          ...SPLIT,
-        });
-        await runner.started;
-        return runner;
-      },
-    ],
-  ];
+  const bytes = fixtureBytes('iris', 'iris-mlp-v2.onnx');
 
-  it.each(cases)('%s', async (_, make) => {
-    const runner = keep(await make());
-    const halves = [table.rows.slice(0, 75), table.rows.slice(75)];
-    const expected = await Promise.all(halves.map((rows) => runner.run(tableBatch(rows, table.header))));
-    const batches = halves.map((rows) => tableBatch(rows, table.header));
-    const pending = batches.map((batch) => runner.run(batch));
-    for (const batch of batches) {
-      for (const column of batch.columns.values()) {
-        if (column.values instanceof Float64Array) column.values.fill(1e6);
+  function shared(batch: TableBatch): TableBatch {
+    const columns = new Map<string, Column>();
+    for (const [name, column] of batch.columns) {
+      if (!(column.values instanceof Float64Array)) {
+        columns.set(name, column);
+        continue;
       }
+      const values = new Float64Array(new SharedArrayBuffer(column.values.byteLength));
+      values.set(column.values);
+      columns.set(name, { ...column, values });
     }
-    const actual = await Promise.all(pending);
-    actual.forEach((predictions, i) => expectSamePredictions(predictions, expected[i] as Predictions));
+    return { ...batch, columns };
+  }
+
+  it('are scored in every lane as batches in memory of their own are', async () => {
+    const spec = await inspectModel(bytes);
+    const options = { defaultFeatureColumns: featureColumns(table) };
+    const single = keep(await prepareRunner(bytes, spec, options));
+    const parallel = await prepareParallelRunner(bytes, spec, { ...options, ...SPLIT });
+    keep(parallel);
+    await parallel.started;
+    const batch = tableBatch(table.rows, table.header, 300);
+    const before = parallel.handedOut();
+    const predictions = await parallel.run(shared(batch));
+    expectSamePredictions(predictions, await single.run(batch));
+    const after = parallel.handedOut();
+    expect(after.workers - before.workers).toBeGreaterThan(0);
+    expect(after.calling - before.calling).toBeGreaterThan(0);
   });
 
-  it('the fixed-batch fallback of the parallel runner', async () => {
-    const bytes = softmaxModel({ label: true, batch: 4 });
-    const runner = keep(
-      await prepareParallelRunner(bytes, await inspectModel(bytes), {
-        defaultFeatureColumns: ['a', 'b', 'c'],
-      }),
-    );
-    const rows = Array.from({ length: 6 }, (_, i) => ({ a: String(i), b: '0', c: '1' }));
-    const batch = tableBatch(rows, ['a', 'b', 'c']);
+  it('are read as they are while their rows are scored: a lane sees what the batch holds then', async () => {
+    const runner = await prepareParallelRunner(bytes, await inspectModel(bytes), {
+      defaultFeatureColumns: featureColumns(table),
+      ...SPLIT,
+    });
+    keep(runner);
+    await runner.started;
+    const batch = shared(tableBatch(table.rows, table.header));
+    const expected = await runner.run(batch);
+    // Written over while in flight, the shared memory is what the lanes read: the scores change.
     const pending = runner.run(batch);
-    (batch.columns.get('a')?.values as Float64Array).fill(-1e6);
-    expect([...((await pending).labels ?? [])]).toEqual([2, 0, 0, 0, 0, 0]);
+    for (const column of batch.columns.values()) {
+      if (column.values instanceof Float64Array) column.values.fill(0);
+    }
+    const changed = await pending;
+    expect(changed.length).toBe(expected.length);
+    expect([...(changed.probabilities ?? [])]).not.toEqual([...(expected.probabilities ?? [])]);
+    // Every row read as zeros, in every lane: every row scores alike.
+    const classes = changed.classCount ?? 0;
+    const scores = changed.probabilities ?? new Float32Array(0);
+    const first = [...scores.subarray(0, classes)];
+    for (let row = 1; row < changed.length; row++) {
+      expect([...scores.subarray(row * classes, (row + 1) * classes)]).toEqual(first);
+    }
   });
 });

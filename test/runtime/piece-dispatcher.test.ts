@@ -32,7 +32,7 @@ class HeldLane implements ScoringLane {
   async close(): Promise<void> {}
 }
 
-const request = (id: number): ScoreRequest => ({ id, rows: 1, inputs: [] });
+const request = (id: number): ScoreRequest => ({ id, rows: 1, offset: 0, columns: [] });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('piece dispatcher', () => {

@@ -1,10 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { InvalidStateError } from '../../errors/assay-error.js';
+import type { InputFeeder } from '../input-feeder.js';
 import type { ModelSpec, Predictions } from '../model-spec.js';
-import { scoreInChunks } from '../prediction-collector.js';
-import type { BufferPool } from './buffer-pool.js';
-import { requestFeeds } from './request-feeds.js';
-import { inputBuffers } from './scoring-protocol.js';
+import { scorePiece } from './piece-scoring.js';
 import type { ScoringLane } from './scoring-lane.js';
 
 /**
@@ -15,11 +12,12 @@ import type { ScoringLane } from './scoring-lane.js';
 export function localLane(
   session: InferenceSession,
   spec: ModelSpec,
+  feeder: InputFeeder,
   chunkRows: number,
-  pool: BufferPool,
 ): ScoringLane {
   let pending = 0;
-  let idle: Promise<void> = Promise.resolve();
+  // One request at a time: the feeder's memory is reused from one to the next.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     get pending() {
       return pending;
@@ -28,26 +26,16 @@ export function localLane(
     failed: false,
     score(request) {
       pending += 1;
-      const scored = scoreInChunks(session, spec, request.rows, chunkRows, (start, count) =>
-        requestFeeds(request, start, count),
-      ).then(
-        (predictions: Predictions) => predictions,
-        (error: unknown) => {
-          // The same words a worker thread's failure gets.
-          throw new InvalidStateError(
-            `onnxruntime failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        },
-      );
-      const settled = scored.finally(() => {
-        pending -= 1;
-        pool.give(inputBuffers(request.inputs));
-      });
-      idle = Promise.all([idle, settled.catch(() => undefined)]).then(() => undefined);
-      return settled;
+      const scored: Promise<Predictions> = queue
+        .then(() => scorePiece(session, spec, feeder, chunkRows, request))
+        .finally(() => {
+          pending -= 1;
+        });
+      queue = scored.catch(() => undefined);
+      return scored;
     },
     async close() {
-      await idle;
+      await queue;
       await session.release();
     },
   };

@@ -1,9 +1,8 @@
 import os from 'node:os';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { TableBatch } from '../../datasets/dataset-table.js';
 import { sliceBatch } from '../../datasets/table-batches.js';
 import { InvalidParameterError, InvalidStateError } from '../../errors/assay-error.js';
-import type { InputFeeder } from '../input-feeder.js';
 import { checkSchema } from '../input-schema-check.js';
 import type { ModelSpec, Predictions } from '../model-spec.js';
 import {
@@ -14,12 +13,12 @@ import {
   type ModelRunner,
   type RunnerOptions,
 } from '../model-runner.js';
-import { BufferPool } from './buffer-pool.js';
-import type { InputData, ScoringWorkerData } from './scoring-protocol.js';
-import { startScoringWorker } from './scoring-worker-handle.js';
+import { openSession } from '../onnx-session.js';
 import { localLane } from './local-lane.js';
 import { PieceDispatcher } from './piece-dispatcher.js';
-import { openSession } from '../onnx-session.js';
+import { pieceRequest } from './piece-scoring.js';
+import type { ScoringWorkerData } from './scoring-protocol.js';
+import { startScoringWorker } from './scoring-worker-handle.js';
 
 export interface ParallelRunnerOptions extends RunnerOptions {
   /**
@@ -56,9 +55,12 @@ const DISPATCH_ROWS = 8_192;
  *
  * One lane per core, and the calling thread is one of them: it feeds the workers first and scores
  * what they leave, so no core is oversubscribed, and it scores everything while the workers start
- * (about a tenth of a second), which a short evaluation would otherwise spend waiting. `run` takes
- * what it needs from the batch before it returns; results may be awaited in any order. Models
- * with a fixed batch size run on the calling thread (prepareRunner), handing out no pieces.
+ * (about a tenth of a second), which a short evaluation would otherwise spend waiting. A piece
+ * goes to its lane as views of the batch's columns, and each lane turns them into the model's
+ * inputs itself: the conversion is spread over the cores, and a batch in shared memory (as
+ * DatasetVersion.sharedBatches reads them) reaches the worker threads without a copy. So the
+ * batch must stay as it is until run()'s promise settles; results may be awaited in any order.
+ * Models with a fixed batch size run on the calling thread (prepareRunner), handing out no pieces.
  */
 export async function prepareParallelRunner(
   bytes: Uint8Array,
@@ -76,13 +78,12 @@ export async function prepareParallelRunner(
     throw new InvalidParameterError(`Rows per piece must be a positive integer, got ${pieceRows}`);
   }
   const chunkRows = chunkRowsOf(options);
-  const pool = new BufferPool();
-  // Every piece is written into memory of its own from the pool, which travels with it.
-  const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null, pool);
+  const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null);
+  const used = new Set(feeder.uses.map((use) => use.column));
 
-  const data: ScoringWorkerData = { model: bytes, spec, chunkRows };
+  const data: ScoringWorkerData = { model: bytes, spec, chunkRows, featureColumns };
   // The workers start first: they load the model while the calling thread loads its own.
-  const starting = Array.from({ length: workerCount }, () => startScoringWorker(data, pool));
+  const starting = Array.from({ length: workerCount }, () => startScoringWorker(data));
   // Handled now: a thread failing while the calling thread loads its session raises no unhandled rejection.
   for (const worker of starting) worker.catch(() => undefined);
   let session: InferenceSession;
@@ -99,7 +100,7 @@ export async function prepareParallelRunner(
     );
     throw error;
   }
-  const local = localLane(session, spec, chunkRows, pool);
+  const local = localLane(session, spec, feeder, chunkRows);
   const dispatcher = new PieceDispatcher(local);
   const workers = Promise.allSettled(
     starting.map((worker) =>
@@ -121,17 +122,16 @@ export async function prepareParallelRunner(
     checkSchema: (schema) => checkSchema(feeder.uses, schema),
     run(batch: TableBatch): Promise<Predictions> {
       if (closed) return Promise.reject(new InvalidStateError('the model runner is closed'));
-      const pieces: Promise<Predictions>[] = [];
       try {
-        for (let start = 0; start < batch.length || pieces.length === 0; start += pieceRows) {
-          const piece = sliceBatch(batch, start, Math.min(batch.length, start + pieceRows));
-          const inputs = pieceInputs(feeder, piece);
-          pieces.push(dispatcher.submit({ id: nextId++, rows: piece.length, inputs }));
-        }
+        // A batch lacking a column the model needs is refused here, listing the columns it has.
+        feeder.bind(batch);
       } catch (error) {
-        // Pieces already submitted are scored and dropped.
-        for (const piece of pieces) piece.catch(() => undefined);
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      const pieces: Promise<Predictions>[] = [];
+      for (let start = 0; start < batch.length || pieces.length === 0; start += pieceRows) {
+        const piece = sliceBatch(batch, start, Math.min(batch.length, start + pieceRows));
+        pieces.push(dispatcher.submit(pieceRequest(nextId++, piece, used)));
       }
       return Promise.all(pieces).then((parts) => joinPredictions(parts, batch.length));
     },
@@ -144,16 +144,6 @@ export async function prepareParallelRunner(
       await local.close();
     },
   };
-}
-
-/** Every input for every row of the piece, in memory of its own (from the runner's pool). */
-function pieceInputs(feeder: InputFeeder, piece: TableBatch): InputData[] {
-  const feeds: Record<string, Tensor> = feeder.bind(piece).feeds(0, piece.length, piece.length);
-  return Object.entries(feeds).map(([name, tensor]) => ({
-    name,
-    dims: [...tensor.dims],
-    data: tensor.data as InputData['data'],
-  }));
 }
 
 /** The predictions of consecutive pieces as those of the whole batch. */

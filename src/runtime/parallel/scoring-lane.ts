@@ -7,7 +7,7 @@ export interface ScoringLane {
   readonly pending: number;
   /** True once the lane can score nothing more (its thread stopped): it is given nothing. */
   readonly failed: boolean;
-  /** Answers with the request's predictions; its input buffers go back to the runner's pool. */
+  /** Answers with the request's predictions. */
   score(request: ScoreRequest): Promise<Predictions>;
   /** Waits for what was taken, then lets go of the session (and the thread). */
   close(): Promise<void>;

@@ -2,12 +2,12 @@ import type { Worker } from 'node:worker_threads';
 import { InvalidStateError } from '../../errors/assay-error.js';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Predictions } from '../model-spec.js';
-import type { BufferPool } from './buffer-pool.js';
+import { fromFailure } from './piece-scoring.js';
 import type { ScoringLane } from './scoring-lane.js';
-import { inputBuffers, type ScoringWorkerData, type WorkerMessage } from './scoring-protocol.js';
+import type { ScoringWorkerData, WorkerMessage } from './scoring-protocol.js';
 
 /** Starts a scoring thread and resolves, as a lane, once its session is loaded (or rejects with why not). */
-export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPool): Promise<ScoringLane> {
+export async function startScoringWorker(data: ScoringWorkerData): Promise<ScoringLane> {
   const worker: Worker = startModuleWorker(import.meta.url, 'scoring-worker', { workerData: data });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -38,11 +38,10 @@ export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPo
   };
   worker.on('message', (message: WorkerMessage) => {
     if (message.kind !== 'scored' && message.kind !== 'error') return;
-    pool.give(message.returned);
     const entry = waiting.get(message.id);
     waiting.delete(message.id);
     if (message.kind === 'scored') entry?.resolve(message.predictions);
-    else entry?.reject(new InvalidStateError(`onnxruntime failed: ${message.message}`));
+    else entry?.reject(fromFailure(message));
   });
   worker.on('error', (error) => fail(new InvalidStateError(`the scoring thread failed: ${error.message}`)));
   worker.on('exit', () => fail(new InvalidStateError('the scoring thread stopped')));
@@ -58,7 +57,9 @@ export async function startScoringWorker(data: ScoringWorkerData, pool: BufferPo
       if (failure) return Promise.reject(failure);
       const scored = new Promise<Predictions>((resolve, reject) => {
         waiting.set(request.id, { resolve, reject });
-        worker.postMessage(request, inputBuffers(request.inputs));
+        // Columns in shared memory go as they are; the rest is copied (nothing is transferred: the
+        // caller's batch stays whole).
+        worker.postMessage(request);
       });
       const settled = scored.then(
         () => undefined,

@@ -1,19 +1,16 @@
 /**
- * A worker thread holding one onnxruntime session: it scores the batches it is sent, in chunks,
- * and answers with their predictions (buffers transferred, not copied). See parallel-runner.ts.
+ * A worker thread holding one onnxruntime session: it scores the pieces it is sent, one at a
+ * time, turning their columns into the model's inputs itself, and answers with their predictions
+ * (buffers transferred, not copied). See parallel-runner.ts.
  */
-import type { InferenceSession } from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSession } from '../onnx-session.js';
-import { scoreInChunks } from '../prediction-collector.js';
-import { requestFeeds } from './request-feeds.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { InputFeeder } from '../input-feeder.js';
+import { modelFeeder } from '../model-runner.js';
 import type { Predictions } from '../model-spec.js';
-import {
-  inputBuffers,
-  type ScoreRequest,
-  type ScoringWorkerData,
-  type WorkerMessage,
-} from './scoring-protocol.js';
+import { openSession } from '../onnx-session.js';
+import { scorePiece, toFailure } from './piece-scoring.js';
+import type { ScoreRequest, ScoringWorkerData, WorkerMessage } from './scoring-protocol.js';
 
 const port = parentPort;
 const settings = workerData as ScoringWorkerData;
@@ -21,25 +18,11 @@ const settings = workerData as ScoringWorkerData;
 if (port) {
   try {
     const session = await openSession(settings.model, { intraOpThreads: 1 }); // see parallel-runner.ts
+    const { feeder } = modelFeeder(settings.spec, settings.featureColumns);
+    // One request at a time: the feeder's memory is reused from one to the next.
+    let queue: Promise<unknown> = Promise.resolve();
     port.on('message', (request: ScoreRequest) => {
-      const returned = inputBuffers(request.inputs);
-      void score(session, request).then(
-        (predictions) =>
-          port.postMessage(reply({ kind: 'scored', id: request.id, predictions, returned }), [
-            ...buffers(predictions),
-            ...returned,
-          ]),
-        (error: unknown) =>
-          port.postMessage(
-            reply({
-              kind: 'error',
-              id: request.id,
-              message: error instanceof Error ? error.message : String(error),
-              returned,
-            }),
-            returned,
-          ),
-      );
+      queue = queue.then(() => answer(session, feeder, request));
     });
     port.postMessage(reply({ kind: 'ready' }));
   } catch (error) {
@@ -49,14 +32,18 @@ if (port) {
   }
 }
 
-function reply(message: WorkerMessage): WorkerMessage {
-  return message;
+async function answer(session: InferenceSession, feeder: InputFeeder, request: ScoreRequest): Promise<void> {
+  const target = port as NonNullable<typeof port>;
+  try {
+    const predictions = await scorePiece(session, settings.spec, feeder, settings.chunkRows, request);
+    target.postMessage(reply({ kind: 'scored', id: request.id, predictions }), buffers(predictions));
+  } catch (error) {
+    target.postMessage(reply({ kind: 'error', id: request.id, ...toFailure(error) }));
+  }
 }
 
-async function score(session: InferenceSession, request: ScoreRequest): Promise<Predictions> {
-  return scoreInChunks(session, settings.spec, request.rows, settings.chunkRows, (start, count) =>
-    requestFeeds(request, start, count),
-  );
+function reply(message: WorkerMessage): WorkerMessage {
+  return message;
 }
 
 function buffers(predictions: Predictions): ArrayBuffer[] {
