@@ -13,6 +13,7 @@ import { ModelDependents } from './registry/model-dependents.js';
 import { ModelAliasesService } from './registry/model-aliases-service.js';
 import { ModelRegistrationService } from './registry/model-registration-service.js';
 import { ModelSourceInspector } from './registry/model-registration-source.js';
+import { ScoringThreads } from './runtime/parallel/scoring-threads.js';
 import { ModelVersionsService } from './registry/model-versions-service.js';
 import { RegisteredModelsService } from './registry/registered-models-service.js';
 import { AliasRepository } from './store/alias-repository.js';
@@ -86,7 +87,15 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
     modelVersions,
   );
   const datasets = new DatasetsService(database, artifactStore, { now, tuning: options.datasetImport });
-  const evaluations = new EvaluationService(database, artifactStore, datasets, modelRegistration, now);
+  const scoringThreads = new ScoringThreads();
+  const evaluations = new EvaluationService(
+    database,
+    artifactStore,
+    datasets,
+    modelRegistration,
+    scoringThreads,
+    now,
+  );
   return {
     database,
     artifactStore,
@@ -109,7 +118,10 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
     diffs: new DiffService(evaluations, datasets),
     contracts: new ContractsService(database, datasets, modelRegistration, auditLog, now),
     checks: new CheckService(database, evaluations, datasets, modelRegistration, now),
-    close: () => database.close(),
+    async close() {
+      await scoringThreads.close();
+      await database.close();
+    },
   };
 }
 

@@ -103,15 +103,38 @@ function classIndices(
   column: string,
 ): Int32Array {
   const indices = new Int32Array(truth.length);
-  for (let i = 0; i < truth.length; i += 1) {
+  writeClassIndices(truth, rows, classCount, column, indices, null, 0, truth.length);
+  return indices;
+}
+
+/**
+ * Rows [from, to) of the label column as class indices into `indices`, and into `labelled` (when
+ * given) whether each row has a label; rows without one get index 0. A label that is not a class
+ * index is refused, named with its dataset row.
+ */
+export function writeClassIndices(
+  truth: Float64Array,
+  rows: Float64Array,
+  classCount: number,
+  column: string,
+  indices: Int32Array,
+  labelled: Uint8Array | null,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i += 1) {
     const value = truth[i] as number;
-    if (Number.isNaN(value)) continue;
+    if (Number.isNaN(value)) {
+      indices[i] = 0;
+      if (labelled) labelled[i] = 0;
+      continue;
+    }
     if (!Number.isInteger(value) || value < 0 || value >= classCount) {
       throw new InvalidParameterError(
         `Label column '${column}' holds ${value} at row ${rows[i]}: a classifier's labels must be class indices 0 to ${classCount - 1}`,
       );
     }
     indices[i] = value;
+    if (labelled) labelled[i] = 1;
   }
-  return indices;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { DatasetVersionInfo } from '../datasets/dataset-entities.js';
-import type { DatasetVersion } from '../datasets/dataset-version.js';
 import type { DatasetsService } from '../datasets/datasets-service.js';
 import type { TableBatch } from '../datasets/dataset-table.js';
 import { InvalidParameterError, NotFoundError } from '../errors/assay-error.js';
@@ -14,14 +13,16 @@ import { versionNotFound } from '../registry/registry-errors.js';
 import { RegistryStore } from '../registry/registry-store.js';
 import { defaultFeatureColumns } from '../runtime/feature-columns.js';
 import type { ModelRunner } from '../runtime/model-runner.js';
+import { defaultScoringWorkers, type ScoringThreads } from '../runtime/parallel/scoring-threads.js';
 import type { Database } from '../store/database.js';
 import { isUniqueViolation } from '../store/db-errors.js';
 import { EvaluationRepository, type EvaluationRow } from '../store/evaluation-repository.js';
 import type { Evaluation } from './evaluation-entities.js';
-import { evaluationMetrics } from './evaluation-metrics.js';
-import type { EvaluationOutputs } from './evaluation-outputs.js';
+import type { EvaluationMetrics } from './evaluation-metrics.js';
+import { EvaluationMetricsCollector } from './evaluation-metrics-collector.js';
+import type { EvaluationOutputs, EvaluationOutputsWriter } from './evaluation-outputs.js';
 import { evaluationTags } from './evaluation-tags.js';
-import { scoreDataset, type ScoreOptions } from './score-dataset.js';
+import { scoreDataset } from './score-dataset.js';
 
 export interface EvaluateRequest {
   readonly model: { readonly name: string; readonly version: number };
@@ -59,6 +60,8 @@ export class EvaluationService {
     private readonly artifacts: ArtifactStore,
     private readonly datasets: DatasetsService,
     private readonly registration: ModelRegistrationService,
+    /** The process's scoring threads: kept between evaluations, started before the model is read. */
+    private readonly threads: ScoringThreads,
     private readonly now: () => number = Date.now,
   ) {
     this.registry = new RegistryStore(database.dialect);
@@ -79,26 +82,41 @@ export class EvaluationService {
     if (stored) return { evaluation: toEvaluation(stored), computed: false };
 
     checkLabelColumn(runnable, dataset.info);
+    // The scoring threads start now, and get the model as soon as it is read: they load it while
+    // this thread loads the code that reads and writes Arrow files.
+    this.threads.warm(defaultScoringWorkers());
+    const runner = await openRunner(runnable, dataset.info, this.threads);
     const task = runnable.spec.task;
     const id = randomUUID().replaceAll('-', '');
     const outputsPath = `evaluations/${id}.arrow`;
-    // The outputs file is written as batches are scored; it is complete soon after the last.
-    // The outputs file's code, with Arrow, loads on first use, not at every process's start-up.
-    const { EvaluationOutputsWriter } = await import('./evaluation-outputs.js');
-    const writer = new EvaluationOutputsWriter(this.artifacts, outputsPath);
+    const metrics = new EvaluationMetricsCollector(task, dataset.info.labelColumn, dataset.info.rowCount);
+    let writer: EvaluationOutputsWriter | null = null;
     let outputs: EvaluationOutputs;
-    let computed: ReturnType<typeof evaluationMetrics>;
+    let computed: EvaluationMetrics;
     try {
-      outputs = await this.score(runnable, dataset, where, {
-        onProgress: request.onProgress,
-        onCollected: (collected, from, to) => writer.append(collected, from, to),
-      });
+      try {
+        // The outputs file is written as batches are scored; it is complete soon after the last.
+        // Its code, with Arrow, loads on first use, not at every process's start-up.
+        const { EvaluationOutputsWriter } = await import('./evaluation-outputs.js');
+        const opened = new EvaluationOutputsWriter(this.artifacts, outputsPath);
+        writer = opened;
+        outputs = await scoreDataset(runner, dataset, {
+          where,
+          onProgress: request.onProgress,
+          onCollected: (collected, from, to) => {
+            metrics.collect(collected, from, to);
+            return opened.append(collected, from, to);
+          },
+        });
+      } finally {
+        await runner.close();
+      }
       const finishing = writer.finish(outputs);
       finishing.catch(() => undefined); // awaited below, after the metrics
-      computed = evaluationMetrics(outputs, task, dataset.info.labelColumn);
+      computed = metrics.finish(outputs);
       await finishing;
     } catch (error) {
-      await writer.abort(error instanceof Error ? error : new Error(String(error)));
+      await writer?.abort(error instanceof Error ? error : new Error(String(error)));
       await this.artifacts.delete(outputsPath);
       throw error;
     }
@@ -158,7 +176,8 @@ export class EvaluationService {
       evaluation.dataset.version,
     );
     const where = parseWhere(evaluation.where, dataset.info);
-    const runner = await openRunner(runnable, dataset.info);
+    this.threads.warm(defaultScoringWorkers());
+    const runner = await openRunner(runnable, dataset.info, this.threads);
     try {
       const outputs: EvaluationOutputs[] = [];
       for (const [index, transform] of transforms.entries()) {
@@ -177,20 +196,6 @@ export class EvaluationService {
     return readEvaluationOutputs(this.artifacts, evaluation.outputsPath);
   }
 
-  private async score(
-    runnable: RunnableModel,
-    dataset: DatasetVersion,
-    where: Expression | null,
-    options: Omit<ScoreOptions, 'where'>,
-  ): Promise<EvaluationOutputs> {
-    const runner = await openRunner(runnable, dataset.info);
-    try {
-      return await scoreDataset(runner, dataset, { ...options, where });
-    } finally {
-      await runner.close();
-    }
-  }
-
   /** Stores the evaluation and its MLflow tags, if the model version still exists. */
   private async insert(row: EvaluationRow): Promise<Evaluation> {
     const evaluation = toEvaluation(row);
@@ -206,11 +211,16 @@ export class EvaluationService {
   }
 }
 
-async function openRunner(runnable: RunnableModel, info: DatasetVersionInfo): Promise<ModelRunner> {
+async function openRunner(
+  runnable: RunnableModel,
+  info: DatasetVersionInfo,
+  threads: ScoringThreads,
+): Promise<ModelRunner> {
   // Loaded on first use: onnxruntime's native library costs every process that never evaluates.
   const { prepareParallelRunner } = await import('../runtime/parallel/parallel-runner.js');
   const runner = await prepareParallelRunner(await runnable.readBytes(), runnable.spec, {
     defaultFeatureColumns: defaultFeatureColumns(info.schema, { id: info.idColumn, label: info.labelColumn }),
+    threads,
   });
   try {
     runner.checkSchema(info.schema);

@@ -1,7 +1,7 @@
 import type { RowMask } from './row-mask.js';
 import type { Probabilities } from './metric-inputs.js';
 import { checkClassCount, checkLength, checkProbabilities } from './metric-inputs.js';
-import { tallyClassification } from './classification-pass.js';
+import { tallyClassification, type ClassificationTally } from './classification-pass.js';
 import { countsToRows } from './confusion-matrix.js';
 import { accuracyFromCounts, classScoresFromCounts, macroScoresFromCounts } from './label-metrics.js';
 import { rocAuc, rocAucOvrMacro } from './roc-auc.js';
@@ -41,14 +41,20 @@ export interface ClassificationMetrics {
   readonly roc_auc_ovr_macro?: number | null;
 }
 
-/** Every classification metric of reference.json over the included rows. */
-export function classificationMetrics(inputs: ClassificationInputs): ClassificationMetrics {
+/**
+ * Every classification metric of reference.json over the included rows. `tallied`: the rows'
+ * tally when the caller took it already (an evaluation does, batch by batch).
+ */
+export function classificationMetrics(
+  inputs: ClassificationInputs,
+  tallied?: ClassificationTally,
+): ClassificationMetrics {
   const { yTrue, predicted, probabilities, classCount, mask } = inputs;
   checkClassCount(classCount);
   checkLength('Predicted labels', predicted, yTrue.length);
   checkProbabilities('Probabilities', probabilities, yTrue.length, classCount);
   checkMask(mask, yTrue.length);
-  const tally = tallyClassification(yTrue, predicted, probabilities, classCount, mask);
+  const tally = tallied ?? tallyClassification(yTrue, predicted, probabilities, classCount, mask);
   const { counts } = tally;
   const common = {
     accuracy: accuracyFromCounts(counts, classCount),

@@ -5,16 +5,19 @@ import { scorePiece } from './piece-scoring.js';
 import type { ScoringLane } from './scoring-lane.js';
 
 /**
- * A lane on the calling thread, with a single-threaded session of its own. onnxruntime blocks the
- * thread for each chunk it scores, and between chunks the thread goes on with its other work
+ * A lane on the calling thread, with a single-threaded session of its own, opened by `open` when
+ * the lane is first given a piece: loading a model blocks the thread, and while worker threads
+ * take the first pieces the calling thread has rows to read for them instead. onnxruntime blocks
+ * the thread for each chunk it scores, and between chunks the thread goes on with its other work
  * (reading rows, feeding the workers), so one piece at a time is what it should take.
  */
 export function localLane(
-  session: InferenceSession,
+  open: () => Promise<InferenceSession>,
   spec: ModelSpec,
   feeder: InputFeeder,
   chunkRows: number,
 ): ScoringLane {
+  let session: Promise<InferenceSession> | null = null;
   let pending = 0;
   // One request at a time: the feeder's memory is reused from one to the next.
   let queue: Promise<unknown> = Promise.resolve();
@@ -27,7 +30,8 @@ export function localLane(
     score(request) {
       pending += 1;
       const scored: Promise<Predictions> = queue
-        .then(() => scorePiece(session, spec, feeder, chunkRows, request))
+        .then(() => (session ??= open()))
+        .then((loaded) => scorePiece(loaded, spec, feeder, chunkRows, request))
         .finally(() => {
           pending -= 1;
         });
@@ -36,7 +40,8 @@ export function localLane(
     },
     async close() {
       await queue;
-      await session.release();
+      const opened = await session?.catch(() => null);
+      await opened?.release();
     },
   };
 }

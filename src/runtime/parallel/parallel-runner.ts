@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TableBatch } from '../../datasets/dataset-table.js';
 import { sliceBatch } from '../../datasets/table-batches.js';
@@ -17,15 +16,21 @@ import { openSession } from '../onnx-session.js';
 import { localLane } from './local-lane.js';
 import { PieceDispatcher } from './piece-dispatcher.js';
 import { pieceRequest } from './piece-scoring.js';
-import type { ScoringWorkerData } from './scoring-protocol.js';
-import { startScoringWorker } from './scoring-worker-handle.js';
+import type { ScoringLane } from './scoring-lane.js';
+import type { ScoringModel } from './scoring-protocol.js';
+import { defaultScoringWorkers, ScoringThreads } from './scoring-threads.js';
 
 export interface ParallelRunnerOptions extends RunnerOptions {
   /**
    * Worker threads beside the calling thread, each with a session of its own (default: one per
-   * core but the caller's, at most MAX_WORKERS). 0 scores on the calling thread only.
+   * core but the caller's, at most seven). 0 scores on the calling thread only.
    */
   readonly workers?: number | undefined;
+  /**
+   * Where the worker threads come from, and go back to when the runner closes (the process's
+   * ScoringThreads, kept between runners); without it the runner starts its own and stops them.
+   */
+  readonly threads?: ScoringThreads | undefined;
   /** A batch is sent to the lanes in pieces of at most this many rows (DISPATCH_ROWS). */
   readonly dispatchRows?: number | undefined;
 }
@@ -37,9 +42,6 @@ export interface ParallelRunner extends ModelRunner {
   /** Pieces handed out so far: to the calling thread, and to the worker threads. */
   handedOut(): { readonly calling: number; readonly workers: number };
 }
-
-/** Past eight threads, feeding them from one calling thread is what limits throughput. */
-const MAX_WORKERS = 7;
 
 /**
  * Rows per piece of a batch: small enough that the lanes finish the last batch close together
@@ -54,8 +56,11 @@ const DISPATCH_ROWS = 8_192;
  * per-operator synchronisation (on two cores, 10% less CPU than one session with two threads).
  *
  * One lane per core, and the calling thread is one of them: it feeds the workers first and scores
- * what they leave, so no core is oversubscribed, and it scores everything while the workers start
- * (about a tenth of a second), which a short evaluation would otherwise spend waiting. A piece
+ * what they leave, so no core is oversubscribed, and it scores everything while the workers load
+ * the model (or start, when the process has no idle ScoringThreads), which a short evaluation
+ * would otherwise spend waiting. The calling thread loads its own session when it first has a
+ * piece to score: a model that onnxruntime refuses then fails the runs, with onnxruntime's
+ * reason, rather than the runner's opening (a runner without worker threads loads it at once). A piece
  * goes to its lane as views of the batch's columns, and each lane turns them into the model's
  * inputs itself: the conversion is spread over the cores, and a batch in shared memory (as
  * DatasetVersion.sharedBatches reads them) reaches the worker threads without a copy. So the
@@ -72,7 +77,7 @@ export async function prepareParallelRunner(
     const runner = await prepareRunner(bytes, spec, options);
     return { ...runner, started: Promise.resolve(), handedOut: () => ({ calling: 0, workers: 0 }) };
   }
-  const workerCount = options.workers ?? Math.min(MAX_WORKERS, os.availableParallelism() - 1);
+  const workerCount = options.workers ?? defaultScoringWorkers();
   const pieceRows = options.dispatchRows ?? DISPATCH_ROWS;
   if (!Number.isSafeInteger(pieceRows) || pieceRows < 1) {
     throw new InvalidParameterError(`Rows per piece must be a positive integer, got ${pieceRows}`);
@@ -81,31 +86,41 @@ export async function prepareParallelRunner(
   const { featureColumns, feeder } = modelFeeder(spec, options.defaultFeatureColumns ?? null);
   const used = new Set(feeder.uses.map((use) => use.column));
 
-  const data: ScoringWorkerData = { model: bytes, spec, chunkRows, featureColumns };
-  // The workers start first: they load the model while the calling thread loads its own.
-  const starting = Array.from({ length: workerCount }, () => startScoringWorker(data));
+  const model: ScoringModel = { model: bytes, spec, chunkRows, featureColumns };
+  const pool = options.threads ?? new ScoringThreads();
+  const threads = pool.acquire(workerCount);
+  // The threads load the model while the calling thread loads its own.
+  const starting = threads.map((thread) => thread.load(model));
   // Handled now: a thread failing while the calling thread loads its session raises no unhandled rejection.
-  for (const worker of starting) worker.catch(() => undefined);
-  let session: InferenceSession;
-  try {
-    session = await openSession(bytes, { intraOpThreads: 1 });
-  } catch (error) {
-    await Promise.all(
-      starting.map((worker) =>
-        worker.then(
-          (started) => started.close(),
-          () => undefined,
-        ),
-      ),
-    );
-    throw error;
+  for (const lane of starting) lane.catch(() => undefined);
+  const letGo = async (): Promise<void> => {
+    const lanes = await Promise.allSettled(starting);
+    await Promise.all(lanes.map((lane) => (lane.status === 'fulfilled' ? lane.value.close() : undefined)));
+    for (const thread of threads) pool.release(thread);
+    if (!options.threads) await pool.close();
+  };
+  // Without worker threads the calling thread's session is needed at once; with them, only once
+  // the threads have their first pieces (see local-lane.ts).
+  let eager: InferenceSession | null = null;
+  if (workerCount === 0) {
+    try {
+      eager = await openSession(bytes, { intraOpThreads: 1 });
+    } catch (error) {
+      await letGo();
+      throw error;
+    }
   }
-  const local = localLane(session, spec, feeder, chunkRows);
+  const local = localLane(
+    async () => eager ?? openSession(bytes, { intraOpThreads: 1 }),
+    spec,
+    feeder,
+    chunkRows,
+  );
   const dispatcher = new PieceDispatcher(local);
   const workers = Promise.allSettled(
-    starting.map((worker) =>
-      worker.then(
-        (started) => dispatcher.addWorker(started),
+    starting.map((lane) =>
+      lane.then(
+        (started: ScoringLane) => dispatcher.addWorker(started),
         (error: unknown) => dispatcher.fail(error),
       ),
     ),
@@ -139,8 +154,7 @@ export async function prepareParallelRunner(
       closed = true;
       await dispatcher.settled();
       await workers;
-      const lanes = await Promise.allSettled(starting);
-      await Promise.all(lanes.map((lane) => (lane.status === 'fulfilled' ? lane.value.close() : undefined)));
+      await letGo();
       await local.close();
     },
   };

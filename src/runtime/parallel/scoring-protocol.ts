@@ -1,8 +1,8 @@
 import type { Column } from '../../datasets/dataset-table.js';
 import type { ModelSpec, Predictions } from '../model-spec.js';
 
-/** What a scoring worker starts with. */
-export interface ScoringWorkerData {
+/** The model a scoring thread loads for one runner, and how that runner uses it. */
+export interface ScoringModel {
   readonly model: Uint8Array;
   readonly spec: ModelSpec;
   /** Rows per onnxruntime call. */
@@ -32,6 +32,16 @@ export interface ScoringFailure {
   readonly input: { readonly column: string; readonly row: number | null } | null;
 }
 
+/**
+ * What a scoring thread is told, in order: load a runner's model, score its requests, unload it
+ * when the runner closes. The thread then waits for the next runner's model.
+ */
+export type ThreadMessage =
+  | { readonly kind: 'load'; readonly model: ScoringModel }
+  | { readonly kind: 'score'; readonly request: ScoreRequest }
+  | { readonly kind: 'unload' };
+
+/** What a scoring thread answers: to `load` ready or failed, to each `score` scored or error. */
 export type WorkerMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'failed'; readonly message: string }

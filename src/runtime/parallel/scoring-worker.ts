@@ -1,49 +1,74 @@
 /**
- * A worker thread holding one onnxruntime session: it scores the pieces it is sent, one at a
- * time, turning their columns into the model's inputs itself, and answers with their predictions
- * (buffers transferred, not copied). See parallel-runner.ts.
+ * A scoring thread: it loads the model of the runner it serves into a single-threaded
+ * onnxruntime session, scores the pieces it is sent one at a time (turning their columns into the
+ * model's inputs itself), answers with their predictions (buffers transferred, not copied), and
+ * lets the session go when the runner closes. The thread outlives its runners: see
+ * scoring-threads.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { InputFeeder } from '../input-feeder.js';
 import { modelFeeder } from '../model-runner.js';
 import type { Predictions } from '../model-spec.js';
 import { openSession } from '../onnx-session.js';
 import { scorePiece, toFailure } from './piece-scoring.js';
-import type { ScoreRequest, ScoringWorkerData, WorkerMessage } from './scoring-protocol.js';
+import type { ScoreRequest, ScoringModel, ThreadMessage, WorkerMessage } from './scoring-protocol.js';
+
+interface Loaded {
+  readonly model: ScoringModel;
+  readonly session: InferenceSession;
+  readonly feeder: InputFeeder;
+}
 
 const port = parentPort;
-const settings = workerData as ScoringWorkerData;
+let loaded: Loaded | null = null;
 
 if (port) {
+  // One message at a time, in order: the feeder's memory is reused from one request to the next,
+  // and a model is loaded before its requests are scored.
+  let queue: Promise<unknown> = Promise.resolve();
+  port.on('message', (message: ThreadMessage) => {
+    queue = queue.then(() => handle(message));
+  });
+}
+
+async function handle(message: ThreadMessage): Promise<void> {
+  if (message.kind === 'load') await load(message.model);
+  else if (message.kind === 'score') await answer(message.request);
+  else await unload();
+}
+
+async function load(model: ScoringModel): Promise<void> {
+  await unload();
   try {
-    const session = await openSession(settings.model, { intraOpThreads: 1 }); // see parallel-runner.ts
-    const { feeder } = modelFeeder(settings.spec, settings.featureColumns);
-    // One request at a time: the feeder's memory is reused from one to the next.
-    let queue: Promise<unknown> = Promise.resolve();
-    port.on('message', (request: ScoreRequest) => {
-      queue = queue.then(() => answer(session, feeder, request));
-    });
-    port.postMessage(reply({ kind: 'ready' }));
+    const session = await openSession(model.model, { intraOpThreads: 1 }); // see parallel-runner.ts
+    const { feeder } = modelFeeder(model.spec, model.featureColumns);
+    loaded = { model, session, feeder };
+    post({ kind: 'ready' });
   } catch (error) {
-    port.postMessage(
-      reply({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-    );
+    post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
   }
 }
 
-async function answer(session: InferenceSession, feeder: InputFeeder, request: ScoreRequest): Promise<void> {
-  const target = port as NonNullable<typeof port>;
+async function unload(): Promise<void> {
+  const session = loaded?.session;
+  loaded = null;
+  await session?.release();
+}
+
+async function answer(request: ScoreRequest): Promise<void> {
   try {
-    const predictions = await scorePiece(session, settings.spec, feeder, settings.chunkRows, request);
-    target.postMessage(reply({ kind: 'scored', id: request.id, predictions }), buffers(predictions));
+    if (loaded === null) throw new Error('the scoring thread has no model loaded');
+    const { model, session, feeder } = loaded;
+    const predictions = await scorePiece(session, model.spec, feeder, model.chunkRows, request);
+    post({ kind: 'scored', id: request.id, predictions }, buffers(predictions));
   } catch (error) {
-    target.postMessage(reply({ kind: 'error', id: request.id, ...toFailure(error) }));
+    post({ kind: 'error', id: request.id, ...toFailure(error) });
   }
 }
 
-function reply(message: WorkerMessage): WorkerMessage {
-  return message;
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
 }
 
 function buffers(predictions: Predictions): ArrayBuffer[] {
