@@ -103,11 +103,11 @@ export class StoredDatasetVersion implements DatasetVersion {
     const file = await this.artifacts.open(this.info.artifactPath);
     let offset = 0;
     for await (const { batch, body } of readArrowFile(file, { bodies })) {
-      let released = body === null;
+      // Only a pool's memory comes back as `body`; it goes back once.
+      let lent = body;
       const release = (): void => {
-        if (released) return;
-        released = true;
-        if (typeof bodies === 'object' && body !== null) bodies.give(body);
+        if (lent !== null && typeof bodies === 'object') bodies.give(lent);
+        lent = null;
       };
       yield { batch: toTableBatch(batch, offset, columns), release };
       offset += batch.numRows;

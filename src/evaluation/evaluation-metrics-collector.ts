@@ -51,7 +51,7 @@ export class EvaluationMetricsCollector {
     const yTrue = this.yTrue as Int32Array;
     const labelled = this.labelled as Uint8Array;
     const truth = outputs.truth as Float64Array;
-    writeClassIndices(
+    const missing = writeClassIndices(
       truth,
       outputs.rows,
       this.classCount,
@@ -61,7 +61,7 @@ export class EvaluationMetricsCollector {
       from,
       to,
     );
-    for (let i = from; i < to && !this.unlabelled; i += 1) if (labelled[i] === 0) this.unlabelled = true;
+    if (missing > 0) this.unlabelled = true;
     const predicted = outputs.labels as Int32Array;
     const probabilities = outputs.probabilities as Float32Array;
     for (const group of groups) {

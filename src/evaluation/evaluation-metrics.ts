@@ -109,8 +109,8 @@ function classIndices(
 
 /**
  * Rows [from, to) of the label column as class indices into `indices`, and into `labelled` (when
- * given) whether each row has a label; rows without one get index 0. A label that is not a class
- * index is refused, named with its dataset row.
+ * given) whether each row has a label; rows without one get index 0. Returns how many have none.
+ * A label that is not a class index is refused, named with its dataset row.
  */
 export function writeClassIndices(
   truth: Float64Array,
@@ -121,12 +121,14 @@ export function writeClassIndices(
   labelled: Uint8Array | null,
   from: number,
   to: number,
-): void {
+): number {
+  let unlabelled = 0;
   for (let i = from; i < to; i += 1) {
     const value = truth[i] as number;
     if (Number.isNaN(value)) {
       indices[i] = 0;
       if (labelled) labelled[i] = 0;
+      unlabelled += 1;
       continue;
     }
     if (!Number.isInteger(value) || value < 0 || value >= classCount) {
@@ -137,4 +139,5 @@ export function writeClassIndices(
     indices[i] = value;
     if (labelled) labelled[i] = 1;
   }
+  return unlabelled;
 }

@@ -40,10 +40,10 @@ interface Scored {
   readonly rows: number;
   /**
    * On the last piece of its batch: where the batch started among the outputs (for onCollected),
-   * the dataset rows done once it is collected (for onProgress), and the batches whose memory the
+   * the dataset rows done once it is collected (for onProgress), and the batch whose memory the
    * model no longer reads once it is.
    */
-  readonly batchEnd: { readonly start: number; rowsDone: number; readonly done: LeasedBatch[] } | null;
+  readonly batchEnd: { readonly start: number; rowsDone: number; readonly lease: LeasedBatch } | null;
   /** Never rejects: a failure is carried as `error`, so batches awaited later raise no unhandled rejection. */
   readonly predictions: Promise<{ value?: Predictions; error?: unknown }>;
 }
@@ -82,11 +82,9 @@ export async function scoreDataset(
   const window: Scored[] = [];
   // Batches read whose memory the runner may still read.
   const leased = new Set<LeasedBatch>();
-  const release = (batches: readonly LeasedBatch[]): void => {
-    for (const lease of batches) {
-      leased.delete(lease);
-      lease.release();
-    }
+  const release = (lease: LeasedBatch): void => {
+    leased.delete(lease);
+    lease.release();
   };
   let inFlight = 0;
   const collect = async (scored: Scored): Promise<void> => {
@@ -96,7 +94,7 @@ export async function scoreDataset(
     accumulator.add(scored.at, value as Predictions);
     const { batchEnd } = scored;
     if (batchEnd === null) return;
-    release(batchEnd.done);
+    release(batchEnd.lease);
     await options.onCollected?.(accumulator.current(), batchEnd.start, accumulator.rowCount);
     onProgress?.(batchEnd.rowsDone, info.rowCount);
   };
@@ -123,8 +121,7 @@ export async function scoreDataset(
           window.push({
             at: at + start,
             rows: end - start,
-            batchEnd:
-              end === count ? { start: at, rowsDone: batch.offset + batch.length, done: [lease] } : null,
+            batchEnd: end === count ? { start: at, rowsDone: batch.offset + batch.length, lease } : null,
             // The runner reads the piece's columns until its predictions are in.
             predictions: runner.run(piece).then(
               (value) => ({ value }),
@@ -136,7 +133,7 @@ export async function scoreDataset(
         while (inFlight >= (options.inFlightRows ?? IN_FLIGHT_ROWS)) await collect(window.shift() as Scored);
       } else {
         // Nothing of this batch to score: done when what was read before it is.
-        release([lease]);
+        release(lease);
         const last = window.at(-1)?.batchEnd;
         if (last) last.rowsDone = batch.offset + batch.length;
         else onProgress?.(batch.offset + batch.length, info.rowCount);
@@ -148,7 +145,7 @@ export async function scoreDataset(
     // Whatever is still in flight after a failure settles before the runner closes, and before
     // the memory it reads is reused.
     await Promise.all(window.map((scored) => scored.predictions));
-    release([...leased]);
+    for (const lease of [...leased]) release(lease);
   }
 }
 

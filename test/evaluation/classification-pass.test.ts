@@ -4,15 +4,7 @@ import { tallyClassification } from '../../src/evaluation/metrics/classification
 import { confusionCounts } from '../../src/evaluation/metrics/confusion-matrix.js';
 import { logLoss } from '../../src/evaluation/metrics/log-loss.js';
 import { rocAuc } from '../../src/evaluation/metrics/roc-auc.js';
-
-/** A deterministic generator, so that a failure can be replayed. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+import { lcg, randomProbabilityRow } from './support/random-rows.js';
 
 interface Rows {
   yTrue: Int32Array;
@@ -29,18 +21,7 @@ function rows(count: number, classCount: number, seed: number): Rows {
   const probabilities = new Float32Array(count * classCount);
   const mask = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
-    let sum = 0;
-    for (let c = 0; c < classCount; c++) {
-      const weight = Math.round(random() * 50) + 1;
-      probabilities[i * classCount + c] = weight;
-      sum += weight;
-    }
-    let best = 0;
-    for (let c = 0; c < classCount; c++) {
-      probabilities[i * classCount + c] = (probabilities[i * classCount + c] as number) / sum;
-      if ((probabilities[i * classCount + c] as number) > (probabilities[i * classCount + best] as number))
-        best = c;
-    }
+    const best = randomProbabilityRow(random, probabilities, i, classCount, 50);
     predicted[i] = best;
     yTrue[i] = random() < 0.7 ? best : Math.floor(random() * classCount);
     mask[i] = random() < 0.8 ? 1 : 0;

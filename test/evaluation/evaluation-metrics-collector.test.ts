@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EvaluationMetricsCollector } from '../../src/evaluation/evaluation-metrics-collector.js';
 import { evaluationMetrics } from '../../src/evaluation/evaluation-metrics.js';
 import type { EvaluationOutputs } from '../../src/evaluation/evaluation-outputs.js';
-
-/** A deterministic generator, so that a failure can be replayed. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+import { lcg, randomProbabilityRow } from './support/random-rows.js';
 
 /**
  * A classifier's outputs over `count` rows: coarse float32 probabilities (ties for ROC AUC),
@@ -26,18 +18,7 @@ function classifierOutputs(count: number, classCount: number, seed: number): Eva
   const sure = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     rows[i] = 3 * i + 1;
-    let sum = 0;
-    for (let c = 0; c < classCount; c++) {
-      const weight = Math.round(random() * 20) + 1;
-      probabilities[i * classCount + c] = weight;
-      sum += weight;
-    }
-    let best = 0;
-    for (let c = 0; c < classCount; c++) {
-      probabilities[i * classCount + c] = (probabilities[i * classCount + c] as number) / sum;
-      if ((probabilities[i * classCount + c] as number) > (probabilities[i * classCount + best] as number))
-        best = c;
-    }
+    const best = randomProbabilityRow(random, probabilities, i, classCount, 20);
     labels[i] = best;
     truth[i] = random() < 0.05 ? Number.NaN : random() < 0.75 ? best : Math.floor(random() * classCount);
     odd[i] = i % 2;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isNanBits, sortableKey, sortKeys } from '../../src/evaluation/metrics/radix-sort.js';
 import { rocAuc } from '../../src/evaluation/metrics/roc-auc.js';
+import { lcg } from './support/random-rows.js';
 
 /** The keys of float32 values, in the order the native typed-array sort puts the values. */
 function nativeOrderKeys(values: Float32Array): number[] {
@@ -17,14 +18,6 @@ function keyBits(key: number): number {
 }
 
 /** A deterministic generator, so that a failure can be replayed. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 const AWKWARD = Float32Array.from([
   0.5,
   -0.5,

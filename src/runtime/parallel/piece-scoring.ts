@@ -5,7 +5,7 @@ import type { InputFeeder } from '../input-feeder.js';
 import { ModelInputError } from '../model-input-error.js';
 import type { ModelSpec, Predictions } from '../model-spec.js';
 import { scoreInChunks } from '../prediction-collector.js';
-import type { ScoreRequest, ScoringFailure } from './scoring-protocol.js';
+import type { ScoreRequest } from './scoring-protocol.js';
 
 /**
  * A request for the rows of `piece`, with the columns named `columns` (which the caller made sure
@@ -49,17 +49,4 @@ export async function scorePiece(
       `onnxruntime failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-}
-
-/** A lane's failure as it crosses from a worker thread... */
-export function toFailure(error: unknown): ScoringFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ModelInputError) return { message, input: { column: error.column, row: error.row } };
-  return { message, input: null };
-}
-
-/** ...and the same error again on the other side. */
-export function fromFailure(failure: ScoringFailure): Error {
-  if (failure.input) return new ModelInputError(failure.message, failure.input.column, failure.input.row);
-  return new InvalidStateError(failure.message);
 }

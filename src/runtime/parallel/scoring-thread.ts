@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { InvalidStateError } from '../../errors/assay-error.js';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Predictions } from '../model-spec.js';
-import { fromFailure } from './piece-scoring.js';
+import { fromFailure } from './scoring-failure.js';
 import type { ScoringLane } from './scoring-lane.js';
 import type { ScoringModel, ThreadMessage, WorkerMessage } from './scoring-protocol.js';
 

@@ -11,7 +11,8 @@ import type { InputFeeder } from '../input-feeder.js';
 import { modelFeeder } from '../model-runner.js';
 import type { Predictions } from '../model-spec.js';
 import { openSession } from '../onnx-session.js';
-import { scorePiece, toFailure } from './piece-scoring.js';
+import { scorePiece } from './piece-scoring.js';
+import { toFailure } from './scoring-failure.js';
 import type { ScoreRequest, ScoringModel, ThreadMessage, WorkerMessage } from './scoring-protocol.js';
 
 interface Loaded {
