@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { tableFromArrays, tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { readArtifactBytes } from '../artifacts/read-artifact-bytes.js';
+import { arrow } from '../datasets/arrow/apache-arrow.js';
 import { ArrowFileEncoder } from '../datasets/arrow/arrow-file-encoder.js';
 
 /**
@@ -76,7 +77,7 @@ export class EvaluationOutputsWriter {
    */
   async append(outputs: EvaluationOutputs, from: number, to: number): Promise<void> {
     if (to <= from && this.started) return;
-    const [batch] = tableFromArrays(outputColumns(outputs, from, to)).batches;
+    const [batch] = arrow.tableFromArrays(outputColumns(outputs, from, to)).batches;
     if (!batch) return;
     this.started = true;
     await this.send(this.encoder.write(batch));
@@ -105,7 +106,7 @@ export class EvaluationOutputsWriter {
 
 export async function readEvaluationOutputs(store: ArtifactStore, path: string): Promise<EvaluationOutputs> {
   // One read into one buffer (a diff reads two of these at once).
-  const table = tableFromIPC(await readArtifactBytes(store, path));
+  const table = arrow.tableFromIPC(await readArtifactBytes(store, path));
   const length = table.numRows;
   const classColumns = table.schema.fields.map((field) => field.name).filter((name) => /^p\d+$/.test(name));
   const slices = new Map<string, Uint8Array>();

@@ -1,7 +1,8 @@
-import { AsyncByteQueue, Message, RecordBatchFileWriter, type RecordBatch, type Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { arrow } from './apache-arrow.js';
 
 /** Collects what the writer emits, synchronously, instead of queueing it for an async reader. */
-class CollectingSink extends AsyncByteQueue {
+class CollectingSink extends arrow.AsyncByteQueue {
   chunks: Uint8Array[] = [];
 
   override write(value: Uint8Array): void {
@@ -22,10 +23,10 @@ class CollectingSink extends AsyncByteQueue {
  * With it, a stored file can be read front to back as a stream (the artifact store gives streams,
  * not random access) and still opened as a file by any Arrow reader.
  */
-class SpecFileWriter extends RecordBatchFileWriter {
+class SpecFileWriter extends arrow.RecordBatchFileWriter {
   protected override _writeSchema(schema: Schema): this {
     this._writeMagic()._writePadding(2);
-    return this._writeMessage(Message.from(schema));
+    return this._writeMessage(arrow.Message.from(schema));
   }
 }
 

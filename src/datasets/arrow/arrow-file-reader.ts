@@ -1,6 +1,7 @@
-import { Message, RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import type { ArtifactFile } from '../../artifacts/artifact-store.js';
 import type { SharedMemoryPool } from '../../util/shared-memory-pool.js';
+import { arrow } from './apache-arrow.js';
 
 const MAGIC = Buffer.from('ARROW1');
 /** "ARROW1" and two bytes of padding open an Arrow IPC file; the streaming format follows. */
@@ -46,7 +47,7 @@ export async function* readArrowFile(
       throw new Error('Stored dataset is not an Arrow IPC file');
     }
     const messages = new MessageChunks(file, options.bodies ?? 'fresh');
-    const reader = await RecordBatchReader.from(messages.chunks());
+    const reader = await arrow.RecordBatchReader.from(messages.chunks());
     // apache-arrow asks for the next message only when it decodes the next batch, so the body
     // read last is this batch's.
     for await (const batch of reader) yield { batch, body: messages.pooledBody };
@@ -79,7 +80,7 @@ class MessageChunks {
       if (metadataBytes === 0) break;
       const framed = await file.read(position, prefixBytes + metadataBytes);
       if (framed.length < prefixBytes + metadataBytes) throw new Error('Stored dataset file is truncated');
-      const message = Message.decode(framed.subarray(prefixBytes));
+      const message = arrow.Message.decode(framed.subarray(prefixBytes));
       yield framed;
       position += framed.length;
       if (message.bodyLength > 0) {

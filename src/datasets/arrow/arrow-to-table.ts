@@ -1,5 +1,5 @@
 import type { Data, RecordBatch } from 'apache-arrow';
-import { Type } from 'apache-arrow';
+import { arrow } from './apache-arrow.js';
 import type { Column, TableBatch } from '../dataset-table.js';
 import { unpackBits } from './bitmaps.js';
 
@@ -20,16 +20,16 @@ export function toTableBatch(batch: RecordBatch, offset: number, columns: readon
 
 function toColumn(name: string, data: Data): Column {
   const length = data.length;
-  if (data.typeId === Type.Float) {
+  if (data.typeId === arrow.Type.Float) {
     const values = (data.values as Float64Array).subarray(data.offset, data.offset + length);
     return { name, type: 'float64', values };
   }
   const valid =
     data.nullCount > 0 && data.nullBitmap ? unpackBits(data.nullBitmap, data.offset, length) : null;
-  if (data.typeId === Type.Bool) {
+  if (data.typeId === arrow.Type.Bool) {
     return { name, type: 'bool', values: unpackBits(data.values as Uint8Array, data.offset, length), valid };
   }
-  if (data.typeId === Type.Utf8) {
+  if (data.typeId === arrow.Type.Utf8) {
     const offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + length + 1);
     return { name, type: 'string', values: decodeStrings(data.values as Uint8Array, offsets, valid) };
   }

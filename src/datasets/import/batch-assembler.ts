@@ -1,4 +1,5 @@
-import { Bool, Float64, makeData, RecordBatch, Struct, Utf8, type Data, type Schema } from 'apache-arrow';
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
+import { arrow } from '../arrow/apache-arrow.js';
 import { packBytes, packPresent } from '../arrow/bitmaps.js';
 import type { ColumnType } from '../dataset-table.js';
 import type { EncodedBatch, EncodedColumn } from './encoded-batch.js';
@@ -57,8 +58,13 @@ export class BatchAssembler {
   }
 
   private recordBatch(children: Data[], length: number): RecordBatch {
-    const data = makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children });
-    return new RecordBatch(this.schema, data);
+    const data = arrow.makeData({
+      type: new arrow.Struct(this.schema.fields),
+      length,
+      nullCount: 0,
+      children,
+    });
+    return new arrow.RecordBatch(this.schema, data);
   }
 }
 
@@ -81,8 +87,8 @@ function wholeColumn(type: ColumnType, column: EncodedColumn, rows: number): Dat
 /** float64 values as Arrow data; NaN is a missing value. */
 function float64Data(values: Float64Array, length: number): Data {
   const { bitmap, nulls } = packPresent(values, length);
-  return makeData({
-    type: new Float64(),
+  return arrow.makeData({
+    type: new arrow.Float64(),
     length,
     nullCount: nulls,
     ...(bitmap ? { nullBitmap: bitmap } : {}),
@@ -92,8 +98,8 @@ function float64Data(values: Float64Array, length: number): Data {
 
 /** Booleans as Arrow data, one byte each here; `valid` (0: missing) matters only when `nulls` > 0. */
 function boolData(values: Uint8Array, valid: Uint8Array | null, nulls: number, length: number): Data {
-  return makeData({
-    type: new Bool(),
+  return arrow.makeData({
+    type: new arrow.Bool(),
     length,
     nullCount: nulls,
     ...(valid && nulls > 0 ? { nullBitmap: packBytes(valid, length) } : {}),
@@ -109,8 +115,8 @@ function utf8Data(
   nulls: number,
   length: number,
 ): Data {
-  return makeData({
-    type: new Utf8(),
+  return arrow.makeData({
+    type: new arrow.Utf8(),
     length,
     nullCount: nulls,
     ...(valid && nulls > 0 ? { nullBitmap: packBytes(valid, length) } : {}),
