@@ -11,7 +11,15 @@ const ARROW_VALUES = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'bundled/**', 'node_modules/**', 'assay-data/**', 'coverage/**', '.scratch/**', '.bench-build/**'],
+    ignores: [
+      'dist/**',
+      'bundled/**',
+      'node_modules/**',
+      'assay-data/**',
+      'coverage/**',
+      '.scratch/**',
+      '.bench-build/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
