@@ -2,12 +2,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Arrow's values come from its bundle (src/datasets/arrow/apache-arrow.ts), never from the package. */
-const ARROW_VALUES = {
-  name: 'apache-arrow',
-  allowTypeImports: true,
-  message: "Take Arrow's values from src/datasets/arrow/apache-arrow.ts: one copy of Arrow per process.",
-};
+/**
+ * Packages whose values src/ takes from one module of its own, each of which says why (load time);
+ * their types may be imported directly.
+ */
+const LOADED_PACKAGES = [
+  {
+    name: 'apache-arrow',
+    allowTypeImports: true,
+    message: "Take Arrow's values from src/datasets/arrow/apache-arrow.ts: one copy of Arrow per process.",
+  },
+  {
+    name: 'onnxruntime-node',
+    allowTypeImports: true,
+    message: 'Take onnxruntime from src/runtime/onnxruntime.ts, which loads it as CommonJS.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -34,7 +44,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [ARROW_VALUES] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: LOADED_PACKAGES }] },
   },
   {
     // Services and stores never reach into HTTP: the dependency direction of DESIGN.md.
@@ -44,7 +54,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [ARROW_VALUES],
+          paths: LOADED_PACKAGES,
           patterns: [
             { group: ['**/server/**', 'fastify', '@fastify/*'], message: 'Only src/server speaks HTTP.' },
           ],

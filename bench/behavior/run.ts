@@ -71,10 +71,13 @@ interface Throughput {
   rowsPerSecond: number;
 }
 
-/** Raw/evaluation pairs: the machine's noise (a tenth either way here) needs several. */
-const PAIRS = 5;
+/**
+ * Raw/evaluation pairs: the machine's noise needs several (the same raw loop has run anywhere from
+ * 1.2 to 2.0 s within minutes on one host), and the median of nine shrugs off a few bad ones.
+ */
+const PAIRS = 9;
 /** Pairs in one long-lived process; the first carries the process's one-time costs. */
-const WARM_PAIRS = 4;
+const WARM_PAIRS = 9;
 
 interface EvaluateResult {
   rows: number;

@@ -1,4 +1,5 @@
-import ort from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
+import { ort } from './onnxruntime.js';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
 import {
   readStrings,
@@ -12,7 +13,7 @@ import { reusedFeedBuffers, type FeedBuffers } from './feed-buffers.js';
 import { requireColumn, type InputFeeder } from './input-feeder.js';
 import type { TensorSpec } from './model-spec.js';
 
-type ChunkTensor = (column: Column, rows: RowRange, fed: number) => ort.Tensor;
+type ChunkTensor = (column: Column, rows: RowRange, fed: number) => Tensor;
 
 /**
  * Feeds pipeline-style models: one `[N, 1]` (or `[N]`) input per column, matched by name, each
@@ -35,7 +36,7 @@ export function columnsFeeder(
       return {
         feeds(start, count, fed) {
           const rows = { rowOffset: batch.offset, rowNumbers: batch.rowNumbers, start, count };
-          const feeds: Record<string, ort.Tensor> = {};
+          const feeds: Record<string, Tensor> = {};
           inputs.forEach((input, index) => {
             feeds[input.name] = (makers[index] as ChunkTensor)(columns[index] as Column, rows, fed);
           });

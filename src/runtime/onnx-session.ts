@@ -1,4 +1,5 @@
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import { ort } from './onnxruntime.js';
 import { ModelInspectionError } from './model-inspection-error.js';
 
 /** onnxruntime's session options that Assay sets; anything else stays at the runtime's defaults. */
@@ -14,9 +15,9 @@ export interface SessionSettings {
 export async function openSession(
   bytes: Uint8Array,
   settings: SessionSettings = {},
-): Promise<ort.InferenceSession> {
+): Promise<InferenceSession> {
   if (bytes.byteLength === 0) throw new ModelInspectionError('the file is empty (0 bytes)');
-  const options: ort.InferenceSession.SessionOptions = {};
+  const options: InferenceSession.SessionOptions = {};
   if (settings.intraOpThreads !== undefined) options.intraOpNumThreads = settings.intraOpThreads;
   try {
     return await ort.InferenceSession.create(bytes, options);

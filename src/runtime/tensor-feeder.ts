@@ -1,4 +1,4 @@
-import ort from 'onnxruntime-node';
+import { ort } from './onnxruntime.js';
 import type { Column, TableBatch } from '../datasets/dataset-table.js';
 import { writeBigInts, writeFloat64Quad, writeNumbers, type NumberBuffer } from './column-conversion.js';
 import { reusedFeedBuffers, type FeedBuffers, type FeedType } from './feed-buffers.js';
