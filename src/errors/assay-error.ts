@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'REQUEST_LIMIT_EXCEEDED'
   | 'RESOURCE_ALREADY_EXISTS'
-  | 'RESOURCE_DOES_NOT_EXIST';
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'TEMPORARILY_UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED';
 
 export class AssayError extends Error {
   constructor(
@@ -67,5 +69,25 @@ export class PayloadTooLargeError extends AssayError {
 export class NotImplementedError extends AssayError {
   constructor(message: string) {
     super('NOT_IMPLEMENTED', message, 501);
+  }
+}
+
+/**
+ * Work refused for now because a bounded resource is full (a serving queue): the client may retry
+ * after `retryAfterSeconds`, which the HTTP boundary sends as Retry-After.
+ */
+export class ServiceUnavailableError extends AssayError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('TEMPORARILY_UNAVAILABLE', message, 503);
+  }
+}
+
+/** A request whose deadline passed before it could be served (it was not run). */
+export class DeadlineExceededError extends AssayError {
+  constructor(message: string) {
+    super('DEADLINE_EXCEEDED', message, 504);
   }
 }

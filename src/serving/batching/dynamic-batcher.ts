@@ -1,0 +1,227 @@
+import {
+  DeadlineExceededError,
+  InvalidStateError,
+  ServiceUnavailableError,
+} from '../../errors/assay-error.js';
+import { batchComplete, batchCut } from './batch-cut.js';
+import type { BatchingOptions } from './batching-options.js';
+
+/** One request as the batcher holds it. */
+interface Queued<I, O> {
+  readonly input: I;
+  readonly rows: number;
+  readonly enqueuedAt: number;
+  /** performance.now() after which the request is not run, or null. */
+  readonly deadline: number | null;
+  readonly resolve: (output: O) => void;
+  readonly reject: (error: unknown) => void;
+  timer: NodeJS.Timeout | null;
+  settled: boolean;
+}
+
+/** What a batch's execution reports to whoever watches (metrics). */
+export interface BatchEvent {
+  readonly requests: number;
+  readonly rows: number;
+  /** Milliseconds each request of the batch waited in the queue. */
+  readonly queueMs: readonly number[];
+  readonly runMs: number;
+  readonly failed: boolean;
+}
+
+export interface BatcherHooks {
+  readonly onBatch?: (event: BatchEvent) => void;
+  /** A request refused: the queue was full, or its deadline passed while it waited. */
+  readonly onRejected?: (reason: 'queue_full' | 'deadline') => void;
+}
+
+/** Runs a batch of requests' inputs, answering one output per input, in order. */
+export type BatchExecutor<I, O> = (inputs: readonly I[], rows: number) => Promise<O[]>;
+
+/**
+ * Triton-style dynamic batching in front of a bounded set of runtime instances. Requests queue in
+ * order; whenever an instance is free, the next batch takes the queued requests that fit (see
+ * batchCut) and runs on it. With no queue delay a lone request never waits for company; batches
+ * grow by themselves while every instance is busy. The queue is bounded: a full queue refuses at
+ * once, so memory stays flat under overload. A request whose deadline passes while queued is
+ * answered 504 and never run. When a batch fails, its requests are run again one by one, so a
+ * request that breaks the model fails alone and its batch mates are answered.
+ */
+export class DynamicBatcher<I, O> {
+  private readonly queue: Queued<I, O>[] = [];
+  private busy = 0;
+  private delayTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: BatchingOptions,
+    private readonly execute: BatchExecutor<I, O>,
+    private readonly hooks: BatcherHooks = {},
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Requests waiting (not yet running). */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Batches running now. */
+  get running(): number {
+    return this.busy;
+  }
+
+  /**
+   * Queues `input` (`rows` rows) and resolves with its output. `deadline` is a performance.now()
+   * time after which it must not start. Rejects with ServiceUnavailableError when the queue is full.
+   */
+  submit(input: I, rows: number, deadline: number | null = null): Promise<O> {
+    if (this.closed) return Promise.reject(new InvalidStateError('The model is shutting down'));
+    if (this.queue.length >= this.options.maxQueueSize) {
+      this.hooks.onRejected?.('queue_full');
+      return Promise.reject(
+        new ServiceUnavailableError(
+          `The model's queue is full (${this.options.maxQueueSize} requests waiting); retry shortly`,
+          1,
+        ),
+      );
+    }
+    return new Promise<O>((resolve, reject) => {
+      const request: Queued<I, O> = {
+        input,
+        rows,
+        enqueuedAt: this.now(),
+        deadline,
+        resolve,
+        reject,
+        timer: null,
+        settled: false,
+      };
+      if (deadline !== null) {
+        const wait = Math.max(0, deadline - request.enqueuedAt);
+        request.timer = setTimeout(() => this.expire(request), wait);
+      }
+      this.queue.push(request);
+      this.dispatch();
+    });
+  }
+
+  /** Stops taking requests and resolves when everything queued or running has been answered. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    this.dispatch();
+    if (this.queue.length === 0 && this.busy === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private expire(request: Queued<I, O>): void {
+    request.timer = null;
+    const index = this.queue.indexOf(request);
+    if (index < 0) return; // already running
+    this.queue.splice(index, 1);
+    this.hooks.onRejected?.('deadline');
+    this.settle(request, () =>
+      request.reject(new DeadlineExceededError('The request waited past its deadline and was not run')),
+    );
+    this.notifyIdle();
+  }
+
+  private dispatch(): void {
+    while (this.busy < this.options.instances && this.queue.length > 0) {
+      const cut = batchCut(
+        this.queue.map((request) => request.rows),
+        this.options.maxBatchSize,
+        this.options.preferredBatchSizes,
+      );
+      if (this.shouldWait(cut)) return;
+      const batch = this.queue.splice(0, cut);
+      void this.run(batch);
+    }
+  }
+
+  /**
+   * With a queue delay, an incomplete batch waits until its oldest request has waited that long
+   * (or until the batch completes): a timer dispatches it then.
+   */
+  private shouldWait(cut: number): boolean {
+    const delay = this.options.maxQueueDelayMs;
+    if (delay <= 0 || this.closed) return false;
+    let rows = 0;
+    for (let i = 0; i < cut; i += 1) rows += (this.queue[i] as Queued<I, O>).rows;
+    if (batchComplete(rows, this.options.maxBatchSize, this.options.preferredBatchSizes)) return false;
+    const oldest = (this.queue[0] as Queued<I, O>).enqueuedAt;
+    const remaining = oldest + delay - this.now();
+    if (remaining <= 0) return false;
+    if (this.delayTimer === null) {
+      this.delayTimer = setTimeout(() => {
+        this.delayTimer = null;
+        this.dispatch();
+      }, remaining);
+    }
+    return true;
+  }
+
+  private async run(batch: Queued<I, O>[]): Promise<void> {
+    this.busy += 1;
+    const started = this.now();
+    for (const request of batch) {
+      if (request.timer) clearTimeout(request.timer);
+      request.timer = null;
+    }
+    const rows = batch.reduce((sum, request) => sum + request.rows, 0);
+    let failed = false;
+    try {
+      const outputs = await this.execute(
+        batch.map((request) => request.input),
+        rows,
+      );
+      batch.forEach((request, i) => this.settle(request, () => request.resolve(outputs[i] as O)));
+    } catch (error) {
+      failed = true;
+      if (batch.length === 1) {
+        const [only] = batch as [Queued<I, O>];
+        this.settle(only, () => only.reject(error));
+      } else {
+        await this.runAlone(batch);
+      }
+    } finally {
+      this.hooks.onBatch?.({
+        requests: batch.length,
+        rows,
+        queueMs: batch.map((request) => started - request.enqueuedAt),
+        runMs: this.now() - started,
+        failed,
+      });
+      this.busy -= 1;
+      this.dispatch();
+      this.notifyIdle();
+    }
+  }
+
+  /** A failed batch's requests, each on its own: only those that fail by themselves fail. */
+  private async runAlone(batch: readonly Queued<I, O>[]): Promise<void> {
+    for (const request of batch) {
+      try {
+        const [output] = await this.execute([request.input], request.rows);
+        this.settle(request, () => request.resolve(output as O));
+      } catch (error) {
+        this.settle(request, () => request.reject(error));
+      }
+    }
+  }
+
+  private settle(request: Queued<I, O>, answer: () => void): void {
+    if (request.settled) return;
+    request.settled = true;
+    answer();
+  }
+
+  private notifyIdle(): void {
+    if (this.queue.length > 0 || this.busy > 0) return;
+    if (this.delayTimer) {
+      clearTimeout(this.delayTimer);
+      this.delayTimer = null;
+    }
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What serving passes between its parts: a model's inputs or outputs as named tensors whose first
+ * dimension is the batch (rows). The protocols (KServe v2, MLflow scoring) decode requests into
+ * these and encode responses from them; the batcher concatenates requests' tensors along the first
+ * dimension and splits the outputs back; the inference threads hand them to onnxruntime as they are.
+ */
+
+/** onnxruntime's element types, as its Tensor names them. */
+export type TensorType =
+  | 'bool'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'float16'
+  | 'float32'
+  | 'float64'
+  | 'string';
+
+/**
+ * The elements, row-major, in the array onnxruntime takes for the type: bool as 0/1 in a
+ * Uint8Array, float16 as IEEE half bits in a Uint16Array, 64-bit integers as BigInt arrays.
+ */
+export type TensorData =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array
+  | string[];
+
+export interface NamedTensor {
+  readonly name: string;
+  readonly type: TensorType;
+  /** Concrete dimensions; dims[0] is the number of rows. */
+  readonly dims: readonly number[];
+  readonly data: TensorData;
+}

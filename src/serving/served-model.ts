@@ -1,0 +1,169 @@
+import type { ModelSpec, TensorSpec } from '../runtime/model-spec.js';
+import { DynamicBatcher, type BatcherHooks } from './batching/dynamic-batcher.js';
+import type { BatchingOptions } from './batching/batching-options.js';
+import { InferencePool } from './inference/inference-pool.js';
+import type { NamedTensor, TensorData, TensorType } from './named-tensor.js';
+import { concatRows, rowWidth, splitRows } from './tensor-rows.js';
+
+interface Request {
+  readonly inputs: readonly NamedTensor[];
+}
+
+export interface InferOptions {
+  /** performance.now() time after which the request must not start (504 instead). */
+  readonly deadline?: number | null;
+}
+
+/**
+ * One model version being served: its runtime instances, each in a thread of its own, behind a
+ * dynamic batcher. Inputs come decoded and checked by a protocol; outputs are every tensor output
+ * of the model, for the protocol to pick from.
+ */
+export class ServedModel {
+  /** The model's tensor outputs (ZipMap-style map outputs cannot be served as tensors). */
+  readonly outputs: readonly TensorSpec[];
+  /** Whether requests may share a model call: every input and output has a free first dimension. */
+  readonly batchable: boolean;
+
+  private constructor(
+    readonly name: string,
+    readonly version: string,
+    readonly spec: ModelSpec,
+    readonly options: BatchingOptions,
+    private readonly pool: InferencePool,
+    private readonly batcher: DynamicBatcher<Request, NamedTensor[]>,
+  ) {
+    this.outputs = tensorOutputs(spec);
+    this.batchable = isBatchable(spec);
+  }
+
+  /**
+   * Loads the model into `options.instances` threads and warms each up with a one-row call, so
+   * the first request does not pay onnxruntime's first-run costs.
+   */
+  static async load(
+    name: string,
+    version: string,
+    spec: ModelSpec,
+    bytes: Uint8Array,
+    options: BatchingOptions,
+    hooks: BatcherHooks = {},
+  ): Promise<ServedModel> {
+    const pool = await InferencePool.start(bytes, options.instances, options.intraOpThreads);
+    const outputs = tensorOutputs(spec).map((output) => output.name);
+    const batchable = isBatchable(spec);
+    const effective = batchable ? options : { ...options, maxBatchSize: 1, preferredBatchSizes: [] };
+    const batcher = new DynamicBatcher<Request, NamedTensor[]>(
+      effective,
+      async (requests) => {
+        const owned = requests.length > 1;
+        const inputs = owned
+          ? concatRows(requests.map((request) => request.inputs))
+          : (requests[0] as Request).inputs;
+        const results = await pool.run(inputs, outputs, owned);
+        if (!owned) return [results];
+        return splitRows(
+          results,
+          requests.map((request) => request.inputs[0]?.dims[0] ?? 0),
+        );
+      },
+      hooks,
+    );
+    const model = new ServedModel(name, version, spec, effective, pool, batcher);
+    try {
+      const warmUp = warmUpInputs(spec);
+      await Promise.all(Array.from({ length: options.instances }, () => pool.run(warmUp, outputs, false)));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return model;
+  }
+
+  get queueDepth(): number {
+    return this.batcher.queueDepth;
+  }
+
+  /** Scores one request's inputs (`rows` rows), batched with whatever else is queued. */
+  infer(inputs: readonly NamedTensor[], rows: number, options: InferOptions = {}): Promise<NamedTensor[]> {
+    return this.batcher.submit({ inputs }, rows, options.deadline ?? null);
+  }
+
+  /** Answers what it holds, then stops its threads. */
+  async unload(): Promise<void> {
+    await this.batcher.drain();
+    await this.pool.close();
+  }
+}
+
+function tensorOutputs(spec: ModelSpec): TensorSpec[] {
+  return spec.signature.outputs.filter((output) => isTensorType(output.type));
+}
+
+function isTensorType(type: string): type is TensorType {
+  return TENSOR_TYPES.has(type);
+}
+
+const TENSOR_TYPES = new Set<string>([
+  'bool',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float16',
+  'float32',
+  'float64',
+  'string',
+]);
+
+function isBatchable(spec: ModelSpec): boolean {
+  const free = (tensor: TensorSpec) => tensor.shape.length > 0 && typeof tensor.shape[0] === 'string';
+  return spec.signature.inputs.every(free) && tensorOutputs(spec).every(free);
+}
+
+/** One row of zeros (empty strings, false) for every input: enough to run every operator once. */
+function warmUpInputs(spec: ModelSpec): NamedTensor[] {
+  return spec.signature.inputs.map((input) => {
+    const dims = input.shape.map((dim) => (typeof dim === 'number' && dim > 0 ? dim : 1));
+    const count = (dims[0] ?? 1) * rowWidth(dims);
+    return {
+      name: input.name,
+      type: input.type as TensorType,
+      dims,
+      data: zeros(input.type as TensorType, count),
+    };
+  });
+}
+
+function zeros(type: TensorType, count: number): TensorData {
+  switch (type) {
+    case 'string':
+      return new Array<string>(count).fill('');
+    case 'bool':
+    case 'uint8':
+      return new Uint8Array(count);
+    case 'int8':
+      return new Int8Array(count);
+    case 'int16':
+      return new Int16Array(count);
+    case 'int32':
+      return new Int32Array(count);
+    case 'int64':
+      return new BigInt64Array(count);
+    case 'uint16':
+    case 'float16':
+      return new Uint16Array(count);
+    case 'uint32':
+      return new Uint32Array(count);
+    case 'uint64':
+      return new BigUint64Array(count);
+    case 'float32':
+      return new Float32Array(count);
+    case 'float64':
+      return new Float64Array(count);
+  }
+}
