@@ -5,6 +5,7 @@ import { registerDatasetsCommand } from './commands/datasets-command.js';
 import { registerDiffCommand } from './commands/diff-command.js';
 import { registerEvaluateCommand } from './commands/evaluate-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServerCommand(program);
+  registerServeCommand(program);
   registerModelsCommand(program);
   registerDatasetsCommand(program);
   registerEvaluateCommand(program);

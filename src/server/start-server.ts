@@ -5,6 +5,7 @@ import { openAssay, type AssayContext } from '../context.js';
 import { redactStoreUri } from '../store/store-uri.js';
 import { ASSAY_VERSION } from '../version.js';
 import { buildApp } from './app.js';
+import { gracefulStop, listeningUrl } from './listening.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -34,10 +35,7 @@ export async function startServer(
     await context.close();
     throw error;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const url = listeningUrl(app, config);
   output.write(
     [
       `Assay ${ASSAY_VERSION} listening on ${url}`,
@@ -48,20 +46,7 @@ export async function startServer(
     ].join('\n'),
   );
 
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
-      grace.unref();
-      try {
-        await app.close();
-      } finally {
-        clearTimeout(grace);
-        await context.close();
-      }
-    })();
-    return stopping;
-  };
+  const stop = gracefulStop(app, config.shutdownGraceMs, () => context.close());
   return { app, context, url, stop };
 }
 

@@ -45,3 +45,33 @@ export interface NamedTensor {
   readonly dims: readonly number[];
   readonly data: TensorData;
 }
+
+/** A zeroed array of `count` elements in the representation NamedTensor uses for `type` (strings: empty). */
+export function allocateTensorData(type: TensorType, count: number): TensorData {
+  switch (type) {
+    case 'bool':
+    case 'uint8':
+      return new Uint8Array(count);
+    case 'int8':
+      return new Int8Array(count);
+    case 'int16':
+      return new Int16Array(count);
+    case 'uint16':
+    case 'float16':
+      return new Uint16Array(count);
+    case 'int32':
+      return new Int32Array(count);
+    case 'uint32':
+      return new Uint32Array(count);
+    case 'int64':
+      return new BigInt64Array(count);
+    case 'uint64':
+      return new BigUint64Array(count);
+    case 'float32':
+      return new Float32Array(count);
+    case 'float64':
+      return new Float64Array(count);
+    case 'string':
+      return new Array<string>(count).fill('');
+  }
+}

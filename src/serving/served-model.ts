@@ -2,7 +2,7 @@ import type { ModelSpec, TensorSpec } from '../runtime/model-spec.js';
 import { DynamicBatcher, type BatcherHooks } from './batching/dynamic-batcher.js';
 import type { BatchingOptions } from './batching/batching-options.js';
 import { InferencePool } from './inference/inference-pool.js';
-import type { NamedTensor, TensorData, TensorType } from './named-tensor.js';
+import { allocateTensorData, type NamedTensor, type TensorType } from './named-tensor.js';
 import { concatRows, rowWidth, splitRows } from './tensor-rows.js';
 
 interface Request {
@@ -134,36 +134,7 @@ function warmUpInputs(spec: ModelSpec): NamedTensor[] {
       name: input.name,
       type: input.type as TensorType,
       dims,
-      data: zeros(input.type as TensorType, count),
+      data: allocateTensorData(input.type as TensorType, count),
     };
   });
-}
-
-function zeros(type: TensorType, count: number): TensorData {
-  switch (type) {
-    case 'string':
-      return new Array<string>(count).fill('');
-    case 'bool':
-    case 'uint8':
-      return new Uint8Array(count);
-    case 'int8':
-      return new Int8Array(count);
-    case 'int16':
-      return new Int16Array(count);
-    case 'int32':
-      return new Int32Array(count);
-    case 'int64':
-      return new BigInt64Array(count);
-    case 'uint16':
-    case 'float16':
-      return new Uint16Array(count);
-    case 'uint32':
-      return new Uint32Array(count);
-    case 'uint64':
-      return new BigUint64Array(count);
-    case 'float32':
-      return new Float32Array(count);
-    case 'float64':
-      return new Float64Array(count);
-  }
 }

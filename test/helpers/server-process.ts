@@ -11,12 +11,15 @@ export interface ServerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `assay server` as a real process and waits until it prints where it listens. */
+/**
+ * Runs `assay server` (or `command`, e.g. `serve`) as a real process and waits until it prints
+ * where it listens.
+ */
 export async function startServerProcess(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; command?: string },
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [ASSAY_BIN, 'server', ...args], {
+  const child = spawn(process.execPath, [ASSAY_BIN, options.command ?? 'server', ...args], {
     cwd: options.cwd,
     env: { ...process.env, ASSAY_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +33,7 @@ export async function startServerProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const check = (): void => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /(?:listening|serving) on (http:\/\/\S+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { InvalidParameterError } from '../../errors/assay-error.js';
+import { decodeScoringRequest } from '../../serving/mlflow-scoring/scoring-request.js';
+import { encodeScoringResponse } from '../../serving/mlflow-scoring/scoring-response.js';
+import type { ModelServer } from '../../serving/model-server.js';
+import type { ServedModel } from '../../serving/served-model.js';
+import { inferenceErrors } from './inference-errors.js';
+import { predictionId } from './prediction-id.js';
+import { acceptRawBodies, bodyBytes } from './raw-body.js';
+
+/**
+ * MLflow's scoring protocol, as `mlflow models serve` answers it: `POST /invocations` (the one
+ * model served) and `POST /models/{name}/invocations`, with `/ping` and `/health` for probes.
+ */
+export const mlflowScoringRoutes: FastifyPluginAsync<{ server: ModelServer }> = async (app, { server }) => {
+  acceptRawBodies(app);
+  inferenceErrors(app, 'mlflow');
+
+  app.get('/ping', async (_request, reply) => reply.status(server.ready ? 200 : 503).send('\n'));
+
+  const score = async (model: ServedModel, contentType: string | undefined, body: unknown) => {
+    const request = decodeScoringRequest(contentType, bodyBytes(body), model.spec);
+    const outputs = await model.infer(request.inputs, request.rows);
+    return encodeScoringResponse(outputs, request.format);
+  };
+
+  app.post('/invocations', async (request, reply) => {
+    predictionId(request, reply);
+    const served = server.list();
+    if (served.length !== 1) {
+      throw new InvalidParameterError(
+        `This server serves ${served.length} models (${served.map((model) => model.name).join(', ')}): post to /models/{name}/invocations`,
+      );
+    }
+    return score(served[0] as ServedModel, request.headers['content-type'], request.body);
+  });
+
+  app.post<{ Params: { name: string } }>('/models/:name/invocations', async (request, reply) => {
+    predictionId(request, reply);
+    return score(server.get(request.params.name), request.headers['content-type'], request.body);
+  });
+};

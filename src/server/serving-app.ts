@@ -1,0 +1,35 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ModelServer } from '../serving/model-server.js';
+import { registerErrorHandling } from './error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
+import { kserveV2Routes } from './inference/kserve-v2-routes.js';
+import { mlflowScoringRoutes } from './inference/mlflow-scoring-routes.js';
+import { opsRoutes } from './ops-routes.js';
+import { registerRequestLogging } from './request-logging.js';
+
+export interface ServingAppOptions {
+  readonly server: ModelServer;
+  readonly logger: FastifyBaseLogger;
+  readonly bodyLimitBytes: number;
+}
+
+/** The HTTP application of `assay serve`: inference (KServe v2, MLflow scoring) and probes. */
+export async function buildServingApp(options: ServingAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    keepAliveTimeout: 65_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  registerErrorHandling(app);
+  registerRequestLogging(app);
+  await app.register(opsRoutes);
+  await app.register(kserveV2Routes, { server: options.server });
+  await app.register(mlflowScoringRoutes, { server: options.server });
+  return app;
+}

@@ -1,0 +1,105 @@
+import { InvalidParameterError, NotFoundError } from '../errors/assay-error.js';
+import type { ModelSelector } from '../operations/model-refs.js';
+import type { ModelRegistrationService } from '../registry/model-registration-service.js';
+import type { RegisteredModelsService } from '../registry/registered-models-service.js';
+import type { BatcherHooks } from './batching/dynamic-batcher.js';
+import type { BatchingOptions } from './batching/batching-options.js';
+import { ServedModel } from './served-model.js';
+
+/** A model to serve: which registered version (by number or alias), under which name, batched how. */
+export interface ServeRequest {
+  readonly model: ModelSelector;
+  /** The name clients use (`/v2/models/{name}`); the registered name unless given. */
+  readonly servedName?: string | undefined;
+  readonly batching: BatchingOptions;
+}
+
+/**
+ * The models a serving process serves, by the name clients use. Services only: the HTTP routes
+ * (src/server/inference) decode requests with a protocol and call `infer` on what `get` returns.
+ */
+export class ModelServer {
+  private readonly models = new Map<string, ServedModel>();
+  private loading = 0;
+
+  constructor(
+    private readonly registeredModels: RegisteredModelsService,
+    private readonly registration: ModelRegistrationService,
+    private readonly hooks: (servedName: string) => BatcherHooks = () => ({}),
+  ) {}
+
+  /** Loads and warms up each model; ready once every one is. A failure unloads what this call loaded. */
+  async serve(requests: readonly ServeRequest[]): Promise<void> {
+    const names = requests.map((request) => request.servedName ?? request.model.name);
+    const twice = names.find((name, i) => names.indexOf(name) !== i || this.models.has(name));
+    if (twice !== undefined) throw new InvalidParameterError(`Two models would be served as '${twice}'`);
+    this.loading += 1;
+    const loaded: ServedModel[] = [];
+    try {
+      for (const [i, request] of requests.entries()) {
+        const version = await this.resolveVersion(request.model);
+        const runnable = await this.registration.getRunnable(request.model.name, version);
+        const name = names[i] as string;
+        const model = await ServedModel.load(
+          name,
+          String(runnable.version),
+          runnable.spec,
+          await runnable.readBytes(),
+          request.batching,
+          this.hooks(name),
+        );
+        loaded.push(model);
+      }
+    } catch (error) {
+      await Promise.all(loaded.map((model) => model.unload()));
+      throw error;
+    } finally {
+      this.loading -= 1;
+    }
+    for (const model of loaded) this.models.set(model.name, model);
+  }
+
+  /** Every model loaded and warmed up, and none loading. */
+  get ready(): boolean {
+    return this.loading === 0 && this.models.size > 0;
+  }
+
+  list(): ServedModel[] {
+    return [...this.models.values()];
+  }
+
+  /** The served model, checked against `version` when the client names one. */
+  get(name: string, version?: string): ServedModel {
+    const model = this.models.get(name);
+    if (!model) {
+      const served = [...this.models.keys()];
+      throw new NotFoundError(
+        `Model '${name}' is not served here (served: ${served.length > 0 ? served.join(', ') : 'none'})`,
+      );
+    }
+    if (version !== undefined && version !== model.version) {
+      throw new NotFoundError(`Model '${name}' is served at version ${model.version}, not ${version}`);
+    }
+    return model;
+  }
+
+  /** Answers what is queued, then unloads every model. */
+  async close(): Promise<void> {
+    const models = [...this.models.values()];
+    this.models.clear();
+    await Promise.all(models.map((model) => model.unload()));
+  }
+
+  private async resolveVersion(selector: ModelSelector): Promise<number> {
+    if (selector.version !== null) return selector.version;
+    const model = await this.registeredModels.get(selector.name);
+    const found = model.aliases.find((candidate) => candidate.alias === selector.alias);
+    if (!found) {
+      const known = model.aliases.map((candidate) => `${candidate.alias} -> ${candidate.version}`);
+      throw new InvalidParameterError(
+        `Model '${selector.name}' has no alias '${String(selector.alias)}' (its aliases: ${known.length > 0 ? known.join(', ') : 'none'})`,
+      );
+    }
+    return Number(found.version);
+  }
+}

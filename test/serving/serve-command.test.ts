@@ -1,0 +1,72 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAssay } from '../../src/context.js';
+import { loadFixture } from '../evaluation/support/fixture-models.js';
+import { runCli, startServerProcess } from '../helpers/server-process.js';
+import { makeTempDir } from '../helpers/stores.js';
+import { fixturePath } from '../runtime/support/fixture-tables.js';
+
+const cancer = loadFixture('breast_cancer');
+const FEATURES = cancer.columns.filter((column) => !['id', 'target', 'split'].includes(column));
+
+describe('assay serve (the CLI, as a process)', () => {
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await makeTempDir();
+    const data = path.join(cwd, 'assay-data');
+    const assay = await openAssay({
+      store: `sqlite:${path.join(data, 'assay.db')}`,
+      artifacts: path.join(data, 'artifacts'),
+    });
+    await assay.modelRegistration.registerModelFile(
+      'cancer',
+      fixturePath('breast_cancer', 'bc-mlp-v2.onnx'),
+      {
+        features: FEATURES,
+        actor: 'tester',
+      },
+    );
+    await assay.modelAliases.set('cancer', 'production', '1', { actor: 'tester' });
+    await assay.close();
+  });
+  afterAll(async () => {
+    await fs.rm(cwd, { recursive: true, force: true });
+  });
+
+  it('serves NAME@ALIAS from the embedded store, answers, and stops cleanly on SIGTERM', async () => {
+    const serving = await startServerProcess(['cancer@production', '--port', '0', '--max-batch-size', '32'], {
+      cwd,
+      command: 'serve',
+    });
+    expect(serving.output()).toContain('cancer (version 1)');
+    const row = FEATURES.map((column) => Number(cancer.rows[0]?.[column]));
+    const response = await fetch(`${serving.url}/v2/models/cancer/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', data: row }] }),
+    });
+    expect(response.status).toBe(200);
+    const scored = await fetch(`${serving.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataframe_split: { columns: FEATURES, data: [row] } }),
+    });
+    expect(scored.status).toBe(200);
+    expect(((await scored.json()) as { predictions: unknown[] }).predictions).toHaveLength(1);
+    serving.child.kill('SIGTERM');
+    expect(await serving.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it.each([
+    [['cancer@staging'], "Model 'cancer' has no alias 'staging' (its aliases: production -> 1)"],
+    [['cancer@1', '--max-batch-size', '0'], 'max_batch_size must be a positive integer, got 0'],
+    [['cancer@1', '--instances', 'two'], "--instances must be a number, got 'two'"],
+    [['cancer'], "model 'cancer' must name a version or an alias"],
+  ])('refuses %j with one clear line', async (args, message) => {
+    const result = await runCli(['serve', ...args, '--port', '0'], { cwd });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

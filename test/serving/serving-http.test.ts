@@ -1,0 +1,278 @@
+import { Writable } from 'node:stream';
+import { beforeAll, expect, it } from 'vitest';
+import { parseServerConfig } from '../../src/config/config.js';
+import { openAssay } from '../../src/context.js';
+import { batchingOptions } from '../../src/serving/batching/batching-options.js';
+import { ort } from '../../src/runtime/onnxruntime.js';
+import { startServing, type RunningServing } from '../../src/server/start-serving.js';
+import { loadFixture } from '../evaluation/support/fixture-models.js';
+import { describeEachStore } from '../helpers/stores.js';
+import { fixturePath } from '../runtime/support/fixture-tables.js';
+
+const NON_FEATURES = new Set(['id', 'target', 'split']);
+const cancer = loadFixture('breast_cancer');
+const bike = loadFixture('bike_sharing');
+const FEATURES = cancer.columns.filter((column) => !NON_FEATURES.has(column));
+const ROWS = 6;
+const features = new Float32Array(ROWS * FEATURES.length);
+cancer.rows
+  .slice(0, ROWS)
+  .forEach((row, i) => FEATURES.forEach((c, j) => (features[i * FEATURES.length + j] = Number(row[c]))));
+
+/** onnxruntime alone on the same rows: what every protocol's answer must equal. */
+async function direct(file: string, feeds: Record<string, InstanceType<typeof ort.Tensor>>) {
+  const session = await ort.InferenceSession.create(file);
+  try {
+    return await session.run(feeds);
+  } finally {
+    await session.release();
+  }
+}
+
+const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+
+describeEachStore(
+  'assay serve over HTTP',
+  async (store) => {
+    const assay = await openAssay({ store: store.storeUri, artifacts: store.artifactsDir });
+    const actor = { actor: 'tester' };
+    await assay.modelRegistration.registerModelFile(
+      'cancer',
+      fixturePath('breast_cancer', 'bc-logreg-v1.onnx'),
+      {
+        features: FEATURES,
+        actor: 'tester',
+      },
+    );
+    await assay.modelRegistration.registerModelFile(
+      'cancer',
+      fixturePath('breast_cancer', 'bc-wide-mlp.onnx'),
+      {
+        features: FEATURES,
+        actor: 'tester',
+      },
+    );
+    await assay.modelAliases.set('cancer', 'production', '2', actor);
+    await assay.modelRegistration.registerModelFile('bike', fixturePath('bike_sharing', 'bike-v1.onnx'), {
+      actor: 'tester',
+    });
+    await assay.close();
+    const config = parseServerConfig(
+      {},
+      { store: store.storeUri, artifacts: store.artifactsDir, port: 0, logLevel: 'silent' },
+    );
+    const serving = await startServing(
+      config,
+      [
+        {
+          model: { name: 'cancer', version: null, alias: 'production' },
+          batching: batchingOptions({ maxBatchSize: 8 }),
+        },
+        { model: { name: 'bike', version: 1, alias: null }, batching: batchingOptions() },
+      ],
+      silent,
+    );
+    return { serving, close: () => serving.stop() };
+  },
+  (get) => {
+    let serving: RunningServing;
+    let base: string;
+    beforeAll(() => {
+      serving = get().serving;
+      base = serving.url;
+    });
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+      });
+    const v2Input = (rows: number, data: Float32Array) => ({
+      inputs: [{ name: 'input', shape: [rows, FEATURES.length], datatype: 'FP32', data: Array.from(data) }],
+    });
+
+    it('answers the probes and the metadata, with the alias resolved to its version', async () => {
+      expect(await (await fetch(`${base}/v2`)).json()).toMatchObject({
+        name: 'assay',
+        extensions: ['binary_tensor_data'],
+      });
+      expect((await fetch(`${base}/v2/health/live`)).status).toBe(200);
+      expect((await fetch(`${base}/v2/health/ready`)).status).toBe(200);
+      expect((await fetch(`${base}/v2/models/cancer/ready`)).status).toBe(200);
+      expect(await (await fetch(`${base}/v2/models/cancer`)).json()).toEqual({
+        name: 'cancer',
+        versions: ['2'],
+        platform: 'onnxruntime_onnx',
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 30] }],
+        outputs: [
+          { name: 'label', datatype: 'INT64', shape: [-1] },
+          { name: 'probabilities', datatype: 'FP32', shape: [-1, 2] },
+        ],
+      });
+      expect((await fetch(`${base}/ping`)).status).toBe(200);
+    });
+
+    it('KServe v2 JSON: outputs equal onnxruntime on the same rows; the client id is echoed', async () => {
+      const response = await post('/v2/models/cancer/infer', { id: 'req-7', ...v2Input(ROWS, features) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-assay-prediction-id')).toBe('req-7');
+      const body = (await response.json()) as {
+        id: string;
+        model_version: string;
+        outputs: { name: string; data: number[]; shape: number[] }[];
+      };
+      const expected = await direct(fixturePath('breast_cancer', 'bc-wide-mlp.onnx'), {
+        input: new ort.Tensor('float32', features, [ROWS, FEATURES.length]),
+      });
+      expect(body.id).toBe('req-7');
+      expect(body.model_version).toBe('2');
+      const byName = Object.fromEntries(body.outputs.map((output) => [output.name, output]));
+      expect(byName.label?.data).toEqual(Array.from(expected.label?.data as BigInt64Array, Number));
+      expect(byName.probabilities?.shape).toEqual([ROWS, 2]);
+      // float32 goes out in its shortest decimal form (as Triton writes it): back to float32, exact.
+      expect(byName.probabilities?.data.map(Math.fround)).toEqual(
+        Array.from(expected.probabilities?.data as Float32Array),
+      );
+    });
+
+    it('KServe v2 binary: inputs and outputs as raw bytes, with a generated prediction id', async () => {
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [
+            {
+              name: 'input',
+              shape: [ROWS, 30],
+              datatype: 'FP32',
+              parameters: { binary_data_size: features.byteLength },
+            },
+          ],
+          outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+        }),
+      );
+      const body = Buffer.concat([
+        header,
+        Buffer.from(features.buffer, features.byteOffset, features.byteLength),
+      ]);
+      const response = await post('/v2/models/cancer/infer', body, {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(header.length),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-assay-prediction-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const headerLength = Number(response.headers.get('inference-header-content-length'));
+      const json = JSON.parse(bytes.subarray(0, headerLength).toString()) as {
+        outputs: { name: string; parameters: { binary_data_size: number } }[];
+      };
+      expect(json.outputs).toEqual([
+        expect.objectContaining({ name: 'probabilities', parameters: { binary_data_size: ROWS * 2 * 4 } }),
+      ]);
+      const blob = bytes.subarray(headerLength);
+      const probabilities = new Float32Array(
+        blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength),
+      );
+      const expected = await direct(fixturePath('breast_cancer', 'bc-wide-mlp.onnx'), {
+        input: new ort.Tensor('float32', features, [ROWS, FEATURES.length]),
+      });
+      expect(Array.from(probabilities)).toEqual(Array.from(expected.probabilities?.data as Float32Array));
+    });
+
+    it('64 concurrent one-row requests are each answered as if alone', async () => {
+      const one = (i: number) => features.slice((i % ROWS) * 30, (i % ROWS) * 30 + 30);
+      const answers = await Promise.all(
+        Array.from({ length: 64 }, async (_, i) => {
+          const response = await post('/v2/models/cancer/infer', v2Input(1, one(i)));
+          return ((await response.json()) as { outputs: { name: string; data: number[] }[] }).outputs;
+        }),
+      );
+      const alone = await Promise.all(
+        Array.from({ length: ROWS }, async (_, i) => {
+          const response = await post('/v2/models/cancer/infer', v2Input(1, one(i)));
+          return ((await response.json()) as { outputs: unknown }).outputs;
+        }),
+      );
+      answers.forEach((outputs, i) => expect(outputs).toEqual(alone[i % ROWS]));
+    });
+
+    it('MLflow scoring: dataframe_split on a model with one input per column', async () => {
+      const columns = [
+        'season',
+        'hr',
+        'holiday',
+        'workingday',
+        'weather',
+        'temp',
+        'atemp',
+        'hum',
+        'windspeed',
+      ];
+      const rows = bike.rows.slice(0, 4);
+      const data = rows.map((row) =>
+        columns.map((c) => (c === 'season' || c === 'weather' ? row[c] : Number(row[c]))),
+      );
+      const response = await post('/models/bike/invocations', { dataframe_split: { columns, data } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-assay-prediction-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const body = (await response.json()) as { predictions: { variable: number }[] };
+      const feeds = Object.fromEntries(
+        columns.map((c) => [
+          c,
+          c === 'season' || c === 'weather'
+            ? new ort.Tensor(
+                'string',
+                rows.map((row) => row[c] ?? ''),
+                [rows.length, 1],
+              )
+            : new ort.Tensor(
+                'float32',
+                Float32Array.from(rows, (row) => Number(row[c])),
+                [rows.length, 1],
+              ),
+        ]),
+      );
+      const expected = await direct(fixturePath('bike_sharing', 'bike-v1.onnx'), feeds);
+      expect(body.predictions.map((p) => p.variable)).toEqual(
+        Array.from(expected.variable?.data as Float32Array),
+      );
+    });
+
+    it('MLflow scoring on /invocations asks which model when several are served', async () => {
+      const response = await post('/invocations', { dataframe_records: [{}] });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        message: expect.stringContaining('post to /models/{name}/invocations'),
+      });
+    });
+
+    it('bad input: a clear 400 naming the input; an unknown model 404; errors as each protocol shapes them', async () => {
+      const wrongType = await post('/v2/models/cancer/infer', {
+        inputs: [
+          { name: 'input', shape: [1, 30], datatype: 'FP64', data: Array.from(features.slice(0, 30)) },
+        ],
+      });
+      expect(wrongType.status).toBe(400);
+      expect(((await wrongType.json()) as { error: string }).error).toContain("Input 'input'");
+      const short = await post('/v2/models/cancer/infer', v2Input(1, features.slice(0, 29)));
+      expect(short.status).toBe(400);
+      const unknown = await post('/v2/models/nope/infer', v2Input(1, features.slice(0, 30)));
+      expect(unknown.status).toBe(404);
+      expect(((await unknown.json()) as { error: string }).error).toBe(
+        "Model 'nope' is not served here (served: cancer, bike)",
+      );
+      const wrongVersion = await post(
+        '/v2/models/cancer/versions/1/infer',
+        v2Input(1, features.slice(0, 30)),
+      );
+      expect(wrongVersion.status).toBe(404);
+      const malformed = await post('/v2/models/cancer/infer', '{"inputs": [');
+      expect(malformed.status).toBe(400);
+      const missingColumn = await post('/models/bike/invocations', { dataframe_records: [{ hr: 1 }] });
+      expect(missingColumn.status).toBe(400);
+      expect(await missingColumn.json()).toEqual({
+        error_code: 'BAD_REQUEST',
+        message:
+          "The model needs column 'holiday' (for the model's input 'holiday', float32), which the data does not have; its columns: hr",
+      });
+    });
+  },
+);
