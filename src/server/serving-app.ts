@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ModelServer } from '../serving/model-server.js';
+import type { ServingMetrics } from '../serving/serving-metrics.js';
 import { registerErrorHandling } from './error-handler.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { kserveV2Routes } from './inference/kserve-v2-routes.js';
@@ -9,11 +10,12 @@ import { registerRequestLogging } from './request-logging.js';
 
 export interface ServingAppOptions {
   readonly server: ModelServer;
+  readonly metrics: ServingMetrics;
   readonly logger: FastifyBaseLogger;
   readonly bodyLimitBytes: number;
 }
 
-/** The HTTP application of `assay serve`: inference (KServe v2, MLflow scoring) and probes. */
+/** The HTTP application of `assay serve`: inference (KServe v2, MLflow scoring), probes, `/metrics`. */
 export async function buildServingApp(options: ServingAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -29,7 +31,12 @@ export async function buildServingApp(options: ServingAppOptions): Promise<Fasti
   registerErrorHandling(app);
   registerRequestLogging(app);
   await app.register(opsRoutes);
-  await app.register(kserveV2Routes, { server: options.server });
-  await app.register(mlflowScoringRoutes, { server: options.server });
+  const { server, metrics } = options;
+  await app.register(kserveV2Routes, { server, metrics });
+  await app.register(mlflowScoringRoutes, { server, metrics });
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, text } = await metrics.exposition();
+    return reply.type(contentType).send(text);
+  });
   return app;
 }

@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { ServerConfig } from '../config/config.js';
 import { openAssay, type AssayContext } from '../context.js';
 import { ModelServer, type ServeRequest } from '../serving/model-server.js';
+import { ServingMetrics } from '../serving/serving-metrics.js';
 import { redactStoreUri } from '../store/store-uri.js';
 import { ASSAY_VERSION } from '../version.js';
 import { gracefulStop, listeningUrl } from './listening.js';
@@ -12,6 +13,7 @@ export interface RunningServing {
   readonly app: FastifyInstance;
   readonly context: AssayContext;
   readonly models: ModelServer;
+  readonly metrics: ServingMetrics;
   readonly url: string;
   /** Stops accepting, answers what is queued, unloads the models, closes the store. */
   stop(): Promise<void>;
@@ -28,11 +30,12 @@ export async function startServing(
 ): Promise<RunningServing> {
   const logger = pino({ level: config.logLevel, base: { service: 'assay-serve' } });
   const context = await openAssay({ store: config.store, artifacts: config.artifacts });
-  const models = new ModelServer(context.registeredModels, context.modelRegistration);
+  const metrics = new ServingMetrics();
+  const models = new ModelServer(context.registeredModels, context.modelRegistration, metrics);
   let app: FastifyInstance;
   try {
     await models.serve(requests);
-    app = await buildServingApp({ server: models, logger, bodyLimitBytes: config.bodyLimitBytes });
+    app = await buildServingApp({ server: models, metrics, logger, bodyLimitBytes: config.bodyLimitBytes });
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await models.close();
@@ -61,5 +64,5 @@ export async function startServing(
       await context.close();
     }
   });
-  return { app, context, models, url, stop };
+  return { app, context, models, metrics, url, stop };
 }

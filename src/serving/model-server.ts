@@ -2,9 +2,9 @@ import { InvalidParameterError, NotFoundError } from '../errors/assay-error.js';
 import type { ModelSelector } from '../operations/model-refs.js';
 import type { ModelRegistrationService } from '../registry/model-registration-service.js';
 import type { RegisteredModelsService } from '../registry/registered-models-service.js';
-import type { BatcherHooks } from './batching/dynamic-batcher.js';
 import type { BatchingOptions } from './batching/batching-options.js';
 import { ServedModel } from './served-model.js';
+import type { ServingMetrics } from './serving-metrics.js';
 
 /** A model to serve: which registered version (by number or alias), under which name, batched how. */
 export interface ServeRequest {
@@ -25,7 +25,7 @@ export class ModelServer {
   constructor(
     private readonly registeredModels: RegisteredModelsService,
     private readonly registration: ModelRegistrationService,
-    private readonly hooks: (servedName: string) => BatcherHooks = () => ({}),
+    private readonly metrics: ServingMetrics | null = null,
   ) {}
 
   /** Loads and warms up each model; ready once every one is. A failure unloads what this call loaded. */
@@ -37,18 +37,26 @@ export class ModelServer {
     const loaded: ServedModel[] = [];
     try {
       for (const [i, request] of requests.entries()) {
-        const version = await this.resolveVersion(request.model);
-        const runnable = await this.registration.getRunnable(request.model.name, version);
+        const number = await this.resolveVersion(request.model);
+        const runnable = await this.registration.getRunnable(request.model.name, number);
         const name = names[i] as string;
+        const version = String(runnable.version);
+        const started = performance.now();
         const model = await ServedModel.load(
           name,
-          String(runnable.version),
+          version,
           runnable.spec,
           await runnable.readBytes(),
           request.batching,
-          this.hooks(name),
+          this.metrics?.batcherHooks(name, version),
         );
         loaded.push(model);
+        this.metrics?.modelLoaded(
+          name,
+          version,
+          (performance.now() - started) / 1000,
+          () => model.queueDepth,
+        );
       }
     } catch (error) {
       await Promise.all(loaded.map((model) => model.unload()));
@@ -66,6 +74,11 @@ export class ModelServer {
 
   list(): ServedModel[] {
     return [...this.models.values()];
+  }
+
+  /** The model served as `name`, if any. */
+  find(name: string): ServedModel | undefined {
+    return this.models.get(name);
   }
 
   /** The served model, checked against `version` when the client names one. */
@@ -87,6 +100,7 @@ export class ModelServer {
   async close(): Promise<void> {
     const models = [...this.models.values()];
     this.models.clear();
+    for (const model of models) this.metrics?.modelUnloaded(model.name);
     await Promise.all(models.map((model) => model.unload()));
   }
 

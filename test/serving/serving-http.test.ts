@@ -244,6 +244,37 @@ describeEachStore(
       });
     });
 
+    it('/metrics: requests by model, version, protocol and status; batch sizes, queue depth, load time', async () => {
+      const sample = async (pattern: RegExp): Promise<number> => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        const match = pattern.exec(text);
+        return match ? Number(match[1]) : 0;
+      };
+      const ok =
+        /assay_inference_requests_total\{model="cancer",version="2",protocol="kserve_v2",status="200"\} (\d+)/;
+      const bad =
+        /assay_inference_requests_total\{model="cancer",version="2",protocol="kserve_v2",status="400"\} (\d+)/;
+      const unknown =
+        /assay_inference_requests_total\{model="\(unknown\)",version="",protocol="kserve_v2",status="404"\} (\d+)/;
+      const scored =
+        /assay_inference_requests_total\{model="bike",version="1",protocol="mlflow",status="200"\} (\d+)/;
+      const before = await Promise.all([ok, bad, unknown, scored].map(sample));
+      for (let i = 0; i < 5; i += 1) await post('/v2/models/cancer/infer', v2Input(1, features.slice(0, 30)));
+      await post('/v2/models/cancer/infer', { inputs: [] });
+      await post('/v2/models/nope/infer', v2Input(1, features.slice(0, 30)));
+      await post('/models/bike/invocations', { dataframe_records: [{ hr: 1 }] });
+      const after = await Promise.all([ok, bad, unknown, scored].map(sample));
+      expect(after.map((value, i) => value - (before[i] as number))).toEqual([5, 1, 1, 0]);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toMatch(/assay_inference_batch_size_count\{model="cancer",version="2"\} [1-9]/);
+      expect(text).toMatch(
+        /assay_inference_request_duration_seconds_bucket\{le="0\.0001",model="cancer",version="2",protocol="kserve_v2"\}/,
+      );
+      expect(text).toContain('assay_inference_queue_depth{model="cancer",version="2"} 0');
+      expect(text).toMatch(/assay_model_load_seconds\{model="bike",version="1"\} 0\.\d+/);
+      expect(text).toContain('assay_process_resident_memory_bytes');
+    });
+
     it('bad input: a clear 400 naming the input; an unknown model 404; errors as each protocol shapes them', async () => {
       const wrongType = await post('/v2/models/cancer/infer', {
         inputs: [

@@ -3,12 +3,13 @@ import { InvalidParameterError } from '../../errors/assay-error.js';
 import { decodeInferRequest } from '../../serving/kserve-v2/v2-request.js';
 import { encodeInferResponse } from '../../serving/kserve-v2/v2-response.js';
 import { modelMetadata, serverMetadata } from '../../serving/kserve-v2/v2-metadata.js';
-import type { ModelServer } from '../../serving/model-server.js';
 import type { NamedTensor } from '../../serving/named-tensor.js';
 import { ASSAY_VERSION } from '../../version.js';
 import { inferenceErrors } from './inference-errors.js';
+import type { InferenceRoutesOptions } from './inference-routes-options.js';
 import { predictionId } from './prediction-id.js';
 import { acceptRawBodies, bodyBytes } from './raw-body.js';
+import { countInferences } from './request-metrics.js';
 
 const HEADER_LENGTH = 'inference-header-content-length';
 
@@ -18,9 +19,13 @@ interface ModelParams {
 }
 
 /** KServe v2 / Open Inference Protocol over REST: `/v2/...`. */
-export const kserveV2Routes: FastifyPluginAsync<{ server: ModelServer }> = async (app, { server }) => {
+export const kserveV2Routes: FastifyPluginAsync<InferenceRoutesOptions> = async (
+  app,
+  { server, metrics },
+) => {
   acceptRawBodies(app);
   inferenceErrors(app, 'v2');
+  countInferences(app, server, metrics, 'kserve_v2');
 
   app.get('/v2', async () => serverMetadata('assay', ASSAY_VERSION));
   app.get('/v2/health/live', async (_request, reply) => reply.send({ live: true }));

@@ -2,19 +2,24 @@ import type { FastifyPluginAsync } from 'fastify';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import { decodeScoringRequest } from '../../serving/mlflow-scoring/scoring-request.js';
 import { encodeScoringResponse } from '../../serving/mlflow-scoring/scoring-response.js';
-import type { ModelServer } from '../../serving/model-server.js';
 import type { ServedModel } from '../../serving/served-model.js';
 import { inferenceErrors } from './inference-errors.js';
+import type { InferenceRoutesOptions } from './inference-routes-options.js';
 import { predictionId } from './prediction-id.js';
 import { acceptRawBodies, bodyBytes } from './raw-body.js';
+import { countInferences } from './request-metrics.js';
 
 /**
  * MLflow's scoring protocol, as `mlflow models serve` answers it: `POST /invocations` (the one
  * model served) and `POST /models/{name}/invocations`, with `/ping` and `/health` for probes.
  */
-export const mlflowScoringRoutes: FastifyPluginAsync<{ server: ModelServer }> = async (app, { server }) => {
+export const mlflowScoringRoutes: FastifyPluginAsync<InferenceRoutesOptions> = async (
+  app,
+  { server, metrics },
+) => {
   acceptRawBodies(app);
   inferenceErrors(app, 'mlflow');
+  countInferences(app, server, metrics, 'mlflow');
 
   app.get('/ping', async (_request, reply) => reply.status(server.ready ? 200 : 503).send('\n'));
 
