@@ -1,3 +1,5 @@
+import { DEFAULT_PREDICTION_LOG } from './serving/prediction-log/prediction-log-options.js';
+import { PredictionLog } from './serving/prediction-log/prediction-log.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArtifactStore } from './artifacts/artifact-store.js';
@@ -53,6 +55,8 @@ export interface AssayContext {
   readonly diffs: DiffService;
   readonly contracts: ContractsService;
   readonly checks: CheckService;
+  /** The prediction log: read back, and labels joined (serving processes record into their own). */
+  readonly predictions: PredictionLog;
   close(): Promise<void>;
 }
 
@@ -118,6 +122,7 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
     diffs: new DiffService(evaluations, datasets),
     contracts: new ContractsService(database, datasets, modelRegistration, auditLog, now),
     checks: new CheckService(database, evaluations, datasets, modelRegistration, now),
+    predictions: new PredictionLog(database, artifactStore, DEFAULT_PREDICTION_LOG, {}, now),
     async close() {
       await scoringThreads.close();
       await database.close();

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ModelServer } from '../serving/model-server.js';
+import type { PredictionLog } from '../serving/prediction-log/prediction-log.js';
 import type { ServingMetrics } from '../serving/serving-metrics.js';
 import { registerErrorHandling } from './error-handler.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
@@ -11,6 +12,8 @@ import { registerRequestLogging } from './request-logging.js';
 export interface ServingAppOptions {
   readonly server: ModelServer;
   readonly metrics: ServingMetrics;
+  /** Where answered predictions go; null logs nothing. */
+  readonly log: PredictionLog | null;
   readonly logger: FastifyBaseLogger;
   readonly bodyLimitBytes: number;
 }
@@ -31,9 +34,9 @@ export async function buildServingApp(options: ServingAppOptions): Promise<Fasti
   registerErrorHandling(app);
   registerRequestLogging(app);
   await app.register(opsRoutes);
-  const { server, metrics } = options;
-  await app.register(kserveV2Routes, { server, metrics });
-  await app.register(mlflowScoringRoutes, { server, metrics });
+  const { server, metrics, log } = options;
+  await app.register(kserveV2Routes, { server, metrics, log });
+  await app.register(mlflowScoringRoutes, { server, metrics, log });
   app.get('/metrics', async (_request, reply) => {
     const { contentType, text } = await metrics.exposition();
     return reply.type(contentType).send(text);

@@ -4,6 +4,11 @@ import type { ServerConfig } from '../config/config.js';
 import { openAssay, type AssayContext } from '../context.js';
 import { ModelServer, type ServeRequest } from '../serving/model-server.js';
 import { ServingMetrics } from '../serving/serving-metrics.js';
+import {
+  DEFAULT_PREDICTION_LOG,
+  type PredictionLogOptions,
+} from '../serving/prediction-log/prediction-log-options.js';
+import { PredictionLog } from '../serving/prediction-log/prediction-log.js';
 import { redactStoreUri } from '../store/store-uri.js';
 import { ASSAY_VERSION } from '../version.js';
 import { gracefulStop, listeningUrl } from './listening.js';
@@ -14,6 +19,7 @@ export interface RunningServing {
   readonly context: AssayContext;
   readonly models: ModelServer;
   readonly metrics: ServingMetrics;
+  readonly log: PredictionLog | null;
   readonly url: string;
   /** Stops accepting, answers what is queued, unloads the models, closes the store. */
   stop(): Promise<void>;
@@ -27,15 +33,23 @@ export async function startServing(
   config: ServerConfig,
   requests: readonly ServeRequest[],
   output: NodeJS.WritableStream = process.stdout,
+  logging: PredictionLogOptions | null = DEFAULT_PREDICTION_LOG,
 ): Promise<RunningServing> {
   const logger = pino({ level: config.logLevel, base: { service: 'assay-serve' } });
   const context = await openAssay({ store: config.store, artifacts: config.artifacts });
   const metrics = new ServingMetrics();
   const models = new ModelServer(context.registeredModels, context.modelRegistration, metrics);
+  const log = logging === null ? null : predictionLog(context, logging, metrics, logger);
   let app: FastifyInstance;
   try {
     await models.serve(requests);
-    app = await buildServingApp({ server: models, metrics, logger, bodyLimitBytes: config.bodyLimitBytes });
+    app = await buildServingApp({
+      server: models,
+      metrics,
+      log,
+      logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await models.close();
@@ -60,9 +74,35 @@ export async function startServing(
   const stop = gracefulStop(app, config.shutdownGraceMs, async () => {
     try {
       await models.close();
+      // After the models: every answered prediction is in the log by then.
+      await log?.close();
     } finally {
       await context.close();
     }
   });
-  return { app, context, models, metrics, url, stop };
+  return { app, context, models, metrics, log, url, stop };
+}
+
+/** How often at most a full log buffer is reported in the log (its count is in /metrics). */
+const DROP_WARNING_MS = 10_000;
+
+function predictionLog(
+  context: AssayContext,
+  options: PredictionLogOptions,
+  metrics: ServingMetrics,
+  logger: pino.Logger,
+): PredictionLog {
+  let warned = 0;
+  return new PredictionLog(context.database, context.artifactStore, options, {
+    onDropped: (rows) => {
+      metrics.predictionsDropped(rows);
+      if (Date.now() - warned < DROP_WARNING_MS) return;
+      warned = Date.now();
+      logger.warn(
+        'prediction log buffer full: predictions are being dropped (assay_prediction_log_dropped_total)',
+      );
+    },
+    onFlushError: (error) =>
+      logger.error({ err: error }, 'prediction log flush failed: its predictions are lost'),
+  });
 }

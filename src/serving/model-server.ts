@@ -5,6 +5,7 @@ import type { RegisteredModelsService } from '../registry/registered-models-serv
 import type { BatchingOptions } from './batching/batching-options.js';
 import { ServedModel } from './served-model.js';
 import type { ServingMetrics } from './serving-metrics.js';
+import type { PredictionSource } from './prediction-log/prediction-log.js';
 
 /** A model to serve: which registered version (by number or alias), under which name, batched how. */
 export interface ServeRequest {
@@ -20,6 +21,7 @@ export interface ServeRequest {
  */
 export class ModelServer {
   private readonly models = new Map<string, ServedModel>();
+  private readonly sources = new Map<string, PredictionSource>();
   private loading = 0;
 
   constructor(
@@ -64,7 +66,21 @@ export class ModelServer {
     } finally {
       this.loading -= 1;
     }
-    for (const model of loaded) this.models.set(model.name, model);
+    for (const [i, model] of loaded.entries()) {
+      this.models.set(model.name, model);
+      const spec = model.spec;
+      const [input] = spec.signature.inputs;
+      this.sources.set(model.name, {
+        deployment: model.name,
+        modelName: (requests[i] as ServeRequest).model.name,
+        modelVersion: Number(model.version),
+        featureNames: new Map(
+          spec.inputMode === 'tensor' && spec.featureColumns && input
+            ? [[input.name, spec.featureColumns]]
+            : [],
+        ),
+      });
+    }
   }
 
   /** Every model loaded and warmed up, and none loading. */
@@ -74,6 +90,13 @@ export class ModelServer {
 
   list(): ServedModel[] {
     return [...this.models.values()];
+  }
+
+  /** Where a served model's predictions come from, for the prediction log. */
+  source(model: ServedModel): PredictionSource {
+    const source = this.sources.get(model.name);
+    if (!source) throw new Error(`no prediction source for '${model.name}'`);
+    return source;
   }
 
   /** The model served as `name`, if any. */

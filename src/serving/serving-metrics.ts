@@ -61,6 +61,11 @@ export class ServingMetrics {
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
+  private readonly logDropped = new Counter({
+    name: 'assay_prediction_log_dropped_total',
+    help: 'Predictions not logged because the log buffer was full (serving went on).',
+    registers: [this.registry],
+  });
   private readonly depthSources = new Map<string, { version: string; depth: () => number }>();
 
   constructor() {
@@ -99,6 +104,10 @@ export class ServingMetrics {
 
   modelUnloaded(model: string): void {
     this.depthSources.delete(model);
+  }
+
+  predictionsDropped(rows: number): void {
+    this.logDropped.inc(rows);
   }
 
   requestAnswered(

@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, Dialect } from './database.js';
 import { initialSchema } from './migrations/0001-initial.js';
 import { behaviourSchema } from './migrations/0002-behaviour.js';
+import { predictionsSchema } from './migrations/0003-predictions.js';
 
 /** Versioned migrations in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
     '0002-behaviour': behaviourSchema(dialect),
+    '0003-predictions': predictionsSchema(),
   };
 }
 

@@ -222,6 +222,32 @@ export interface ContractChecksTable {
   result: string;
 }
 
+export interface PredictionBatchesTable {
+  id: string;
+  deployment: string;
+  model_name: string;
+  model_version: number;
+  first_time: number;
+  last_time: number;
+  row_count: number;
+  artifact_path: string;
+  creation_time: number;
+}
+
+export interface PredictionIndexTable {
+  id: string;
+  batch_id: string;
+  row_index: number;
+  time: number;
+}
+
+export interface PredictionLabelsTable {
+  prediction_id: string;
+  /** JSON of the label as sent. */
+  label: string;
+  time: number;
+}
+
 export interface Schema {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -245,4 +271,7 @@ export interface Schema {
   evaluations: EvaluationsTable;
   contracts: ContractsTable;
   contract_checks: ContractChecksTable;
+  prediction_batches: PredictionBatchesTable;
+  prediction_index: PredictionIndexTable;
+  prediction_labels: PredictionLabelsTable;
 }

@@ -56,6 +56,21 @@ describe('assay serve (the CLI, as a process)', () => {
     expect(((await scored.json()) as { predictions: unknown[] }).predictions).toHaveLength(1);
     serving.child.kill('SIGTERM');
     expect(await serving.exited).toEqual({ code: 0, signal: null });
+    // SIGTERM flushed the prediction log: both answers are in the store.
+    const data = path.join(cwd, 'assay-data');
+    const assay = await openAssay({
+      store: `sqlite:${path.join(data, 'assay.db')}`,
+      artifacts: path.join(data, 'artifacts'),
+    });
+    try {
+      const logged = await assay.predictions.query({ deployment: 'cancer' });
+      expect(logged.map((row) => row.id)).toEqual([
+        response.headers.get('x-assay-prediction-id'),
+        scored.headers.get('x-assay-prediction-id'),
+      ]);
+    } finally {
+      await assay.close();
+    }
   });
 
   it.each([
@@ -63,6 +78,7 @@ describe('assay serve (the CLI, as a process)', () => {
     [['cancer@1', '--max-batch-size', '0'], 'max_batch_size must be a positive integer, got 0'],
     [['cancer@1', '--instances', 'two'], "--instances must be a number, got 'two'"],
     [['cancer'], "model 'cancer' must name a version or an alias"],
+    [['cancer@1', '--log-sample-rate', '2'], '--log-sample-rate must be between 0 and 1, got 2'],
   ])('refuses %j with one clear line', async (args, message) => {
     const result = await runCli(['serve', ...args, '--port', '0'], { cwd });
     expect(result.code).not.toBe(0);

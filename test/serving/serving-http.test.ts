@@ -6,6 +6,7 @@ import { batchingOptions } from '../../src/serving/batching/batching-options.js'
 import { ort } from '../../src/runtime/onnxruntime.js';
 import { startServing, type RunningServing } from '../../src/server/start-serving.js';
 import { loadFixture } from '../evaluation/support/fixture-models.js';
+import { createAppHarness, type AppHarness } from '../helpers/app-harness.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { fixturePath } from '../runtime/support/fixture-tables.js';
 
@@ -72,13 +73,24 @@ describeEachStore(
       ],
       silent,
     );
-    return { serving, close: () => serving.stop() };
+    // The Assay server on the same store, where the log is read back and labels are sent.
+    const harness = await createAppHarness(store);
+    return {
+      serving,
+      harness,
+      close: async () => {
+        await serving.stop();
+        await harness.close();
+      },
+    };
   },
   (get) => {
     let serving: RunningServing;
+    let harness: AppHarness;
     let base: string;
     beforeAll(() => {
       serving = get().serving;
+      harness = get().harness;
       base = serving.url;
     });
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -273,6 +285,84 @@ describeEachStore(
       expect(text).toContain('assay_inference_queue_depth{model="cancer",version="2"} 0');
       expect(text).toMatch(/assay_model_load_seconds\{model="bike",version="1"\} 0\.\d+/);
       expect(text).toContain('assay_process_resident_memory_bytes');
+    });
+
+    it('logs every answered prediction: read back and labelled through the Assay API', async () => {
+      const rows = features.slice(0, 2 * 30);
+      const response = await post('/v2/models/cancer/infer', { id: 'logged-1', ...v2Input(2, rows) });
+      const answer = (await response.json()) as { outputs: { name: string; data: number[] }[] };
+      const scored = await post('/models/bike/invocations', {
+        dataframe_records: [
+          {
+            season: 'spring',
+            hr: 8,
+            holiday: 0,
+            workingday: 1,
+            weather: 'clear',
+            temp: 0.3,
+            atemp: 0.3,
+            hum: 0.5,
+            windspeed: 0.1,
+          },
+        ],
+      });
+      const bikeId = scored.headers.get('x-assay-prediction-id') as string;
+      await serving.log?.flush();
+
+      const read = await harness.app.inject({
+        method: 'GET',
+        url: '/api/assay/v1/predictions?deployment=cancer',
+      });
+      expect(read.statusCode).toBe(200);
+      const logged = (
+        read.json() as {
+          predictions: {
+            id: string;
+            version: number;
+            inputs: Record<string, number>;
+            outputs: Record<string, number>;
+          }[];
+        }
+      ).predictions;
+      const mine = logged.filter((row) => row.id.startsWith('logged-1:'));
+      expect(mine.map((row) => row.id)).toEqual(['logged-1:0', 'logged-1:1']);
+      expect(mine[1]?.version).toBe(2);
+      expect(mine[1]?.inputs[`input.${FEATURES[0] as string}`]).toBe(Math.fround(rows[30] as number));
+      const labels = answer.outputs.find((output) => output.name === 'label')?.data;
+      expect(mine.map((row) => row.outputs.label)).toEqual(labels);
+
+      const labelled = await harness.app.inject({
+        method: 'POST',
+        url: '/api/assay/v1/predictions/labels',
+        payload: [
+          { id: 'logged-1:0', label: 1 },
+          { id: bikeId, label: 42 },
+          { id: 'never-served', label: 0 },
+        ],
+      });
+      expect(labelled.statusCode).toBe(200);
+      expect(labelled.json()).toEqual({ accepted: 3, unknown: ['never-served'] });
+      const bike = await harness.app.inject({
+        method: 'GET',
+        url: '/api/assay/v1/predictions?deployment=bike',
+      });
+      const bikeRows = (
+        bike.json() as { predictions: { id: string; label: unknown; inputs: Record<string, unknown> }[] }
+      ).predictions;
+      expect(bikeRows.find((row) => row.id === bikeId)).toMatchObject({
+        label: 42,
+        inputs: { season: 'spring', hr: 8 },
+      });
+
+      const bad = await harness.app.inject({
+        method: 'POST',
+        url: '/api/assay/v1/predictions/labels',
+        payload: { id: 'x' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+      const noDeployment = await harness.app.inject({ method: 'GET', url: '/api/assay/v1/predictions' });
+      expect(noDeployment.statusCode).toBe(400);
     });
 
     it('bad input: a clear 400 naming the input; an unknown model 404; errors as each protocol shapes them', async () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseServerConfig, serverEnvironmentVariables as ENV } from '../../config/config.js';
 import { parseModelRef } from '../../operations/model-refs.js';
 import { batchingOptions, DEFAULT_BATCHING } from '../../serving/batching/batching-options.js';
+import { DEFAULT_PREDICTION_LOG } from '../../serving/prediction-log/prediction-log-options.js';
 import { UsageError } from '../usage-error.js';
 
 interface ServeFlags {
@@ -16,6 +17,7 @@ interface ServeFlags {
   maxQueueSize?: string;
   instances?: string;
   intraOpThreads?: string;
+  logSampleRate?: string;
 }
 
 /** The port `assay serve` listens on unless told otherwise (the server's is 5000). */
@@ -52,6 +54,10 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--instances <n>', `onnxruntime sessions side by side (default ${DEFAULT_BATCHING.instances})`)
     .option('--intra-op-threads <n>', `threads per session (default ${DEFAULT_BATCHING.intraOpThreads})`)
+    .option(
+      '--log-sample-rate <share>',
+      'share of requests whose predictions are logged, 0 to 1 (default 1; 0 logs none)',
+    )
     .action(async (refs: string[], flags: ServeFlags) => {
       const config = parseServerConfig(process.env, {
         host: flags.host,
@@ -71,9 +77,15 @@ export function registerServeCommand(program: Command): void {
         intraOpThreads: number('--intra-op-threads', flags.intraOpThreads),
       });
       const requests = refs.map((ref) => ({ model: parseModelRef(ref, 'model'), batching }));
+      const sampleRate =
+        number('--log-sample-rate', flags.logSampleRate) ?? DEFAULT_PREDICTION_LOG.sampleRate;
+      if (sampleRate < 0 || sampleRate > 1) {
+        throw new UsageError(`--log-sample-rate must be between 0 and 1, got ${sampleRate}`);
+      }
       const { startServing } = await import('../../server/start-serving.js');
       const { stopOnSignals } = await import('../../server/start-server.js');
-      const serving = await startServing(config, requests);
+      const logging = sampleRate === 0 ? null : { ...DEFAULT_PREDICTION_LOG, sampleRate };
+      const serving = await startServing(config, requests, process.stdout, logging);
       stopOnSignals(serving, { info: (message) => serving.app.log.info(message) });
     });
 }

@@ -4,6 +4,7 @@ import { BehaviourOperations } from '../../operations/behaviour-operations.js';
 import { auditRoutes } from './audit-routes.js';
 import { behaviourRoutes } from './behaviour-routes.js';
 import { behaviourUploadRoutes } from './behaviour-upload-routes.js';
+import { predictionRoutes } from './prediction-routes.js';
 
 export interface AssayApiOptions {
   context: AssayContext;
@@ -17,4 +18,5 @@ export const assayApi: FastifyPluginAsync<AssayApiOptions> = async (app, { conte
   await app.register(auditRoutes, { context });
   await app.register(behaviourRoutes, { operations });
   await app.register(behaviourUploadRoutes, { operations, uploadLimitBytes });
+  await app.register(predictionRoutes, { context });
 };

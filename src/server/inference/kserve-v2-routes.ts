@@ -8,6 +8,7 @@ import { ASSAY_VERSION } from '../../version.js';
 import { inferenceErrors } from './inference-errors.js';
 import type { InferenceRoutesOptions } from './inference-routes-options.js';
 import { predictionId } from './prediction-id.js';
+import { logPredictions } from './prediction-logging.js';
 import { acceptRawBodies, bodyBytes } from './raw-body.js';
 import { countInferences } from './request-metrics.js';
 
@@ -21,7 +22,7 @@ interface ModelParams {
 /** KServe v2 / Open Inference Protocol over REST: `/v2/...`. */
 export const kserveV2Routes: FastifyPluginAsync<InferenceRoutesOptions> = async (
   app,
-  { server, metrics },
+  { server, metrics, log },
 ) => {
   acceptRawBodies(app);
   inferenceErrors(app, 'v2');
@@ -59,7 +60,7 @@ export const kserveV2Routes: FastifyPluginAsync<InferenceRoutesOptions> = async 
       decoded.outputs === null
         ? outputs
         : decoded.outputs.map((requested) => outputs.find((o) => o.name === requested.name) as NamedTensor);
-    return { model, decoded, outputs: wanted };
+    return { model, decoded, outputs: wanted, all: outputs };
   };
 
   for (const path of ['/v2/models/:name/infer', '/v2/models/:name/versions/:version/infer']) {
@@ -67,9 +68,15 @@ export const kserveV2Routes: FastifyPluginAsync<InferenceRoutesOptions> = async 
       const headerLength = inferenceHeaderLength(request.headers[HEADER_LENGTH]);
       // Named before the work, so that a failure carries the id too.
       const provisional = predictionId(request, reply);
-      const { model, decoded, outputs } = await infer(request.params, request.body, headerLength);
+      const { model, decoded, outputs, all } = await infer(request.params, request.body, headerLength);
       const id = decoded.id ?? provisional;
       if (decoded.id !== null) predictionId(request, reply, decoded.id);
+      logPredictions(log, server, model, {
+        id,
+        latencyMs: reply.elapsedTime,
+        inputs: decoded.inputs,
+        outputs: all,
+      });
       const binary = (name: string): boolean =>
         decoded.outputs?.find((output) => output.name === name)?.binary ?? decoded.binaryOutputs;
       const encoded = encodeInferResponse({

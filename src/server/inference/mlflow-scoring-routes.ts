@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import { decodeScoringRequest } from '../../serving/mlflow-scoring/scoring-request.js';
 import { encodeScoringResponse } from '../../serving/mlflow-scoring/scoring-response.js';
@@ -6,6 +6,7 @@ import type { ServedModel } from '../../serving/served-model.js';
 import { inferenceErrors } from './inference-errors.js';
 import type { InferenceRoutesOptions } from './inference-routes-options.js';
 import { predictionId } from './prediction-id.js';
+import { logPredictions } from './prediction-logging.js';
 import { acceptRawBodies, bodyBytes } from './raw-body.js';
 import { countInferences } from './request-metrics.js';
 
@@ -15,7 +16,7 @@ import { countInferences } from './request-metrics.js';
  */
 export const mlflowScoringRoutes: FastifyPluginAsync<InferenceRoutesOptions> = async (
   app,
-  { server, metrics },
+  { server, metrics, log },
 ) => {
   acceptRawBodies(app);
   inferenceErrors(app, 'mlflow');
@@ -23,25 +24,33 @@ export const mlflowScoringRoutes: FastifyPluginAsync<InferenceRoutesOptions> = a
 
   app.get('/ping', async (_request, reply) => reply.status(server.ready ? 200 : 503).send('\n'));
 
-  const score = async (model: ServedModel, contentType: string | undefined, body: unknown) => {
-    const request = decodeScoringRequest(contentType, bodyBytes(body), model.spec);
-    const outputs = await model.infer(request.inputs, request.rows);
-    return encodeScoringResponse(outputs, request.format);
+  const score = async (
+    model: ServedModel,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<ReturnType<typeof encodeScoringResponse>> => {
+    const id = predictionId(request, reply);
+    const decoded = decodeScoringRequest(
+      request.headers['content-type'],
+      bodyBytes(request.body),
+      model.spec,
+    );
+    const outputs = await model.infer(decoded.inputs, decoded.rows);
+    logPredictions(log, server, model, { id, latencyMs: reply.elapsedTime, inputs: decoded.inputs, outputs });
+    return encodeScoringResponse(outputs, decoded.format);
   };
 
   app.post('/invocations', async (request, reply) => {
-    predictionId(request, reply);
     const served = server.list();
     if (served.length !== 1) {
       throw new InvalidParameterError(
         `This server serves ${served.length} models (${served.map((model) => model.name).join(', ')}): post to /models/{name}/invocations`,
       );
     }
-    return score(served[0] as ServedModel, request.headers['content-type'], request.body);
+    return score(served[0] as ServedModel, request, reply);
   });
 
   app.post<{ Params: { name: string } }>('/models/:name/invocations', async (request, reply) => {
-    predictionId(request, reply);
-    return score(server.get(request.params.name), request.headers['content-type'], request.body);
+    return score(server.get(request.params.name), request, reply);
   });
 };
