@@ -66,6 +66,10 @@ export class ServingMetrics {
     help: 'Predictions not logged because the log buffer was full (serving went on).',
     registers: [this.registry],
   });
+  private readonly requestChildren = new Map<
+    string,
+    { count: { inc(): void }; seconds: { observe(value: number): void } }
+  >();
   private readonly depthSources = new Map<string, { version: string; depth: () => number }>();
 
   constructor() {
@@ -115,8 +119,19 @@ export class ServingMetrics {
     status: number,
     seconds: number,
   ): void {
-    this.requests.inc({ ...labels, status: String(status) });
-    this.requestSeconds.observe(labels, seconds);
+    // Children cached per label set: prom-client otherwise validates and hashes the labels on
+    // every call, a tenth of a one-row request's cost (profiled).
+    const key = `${labels.model}\u0000${labels.version}\u0000${labels.protocol}\u0000${status}`;
+    let children = this.requestChildren.get(key);
+    if (children === undefined) {
+      children = {
+        count: this.requests.labels({ ...labels, status: String(status) }),
+        seconds: this.requestSeconds.labels(labels),
+      };
+      this.requestChildren.set(key, children);
+    }
+    children.count.inc();
+    children.seconds.observe(seconds);
   }
 
   /** The exposition text and its content type. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 
@@ -10,16 +11,12 @@ import { InvalidParameterError } from '../../errors/assay-error.js';
  * tokens; such clients can ask for binary outputs, where every float travels as it is.
  */
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Parses a request body or header; `what` names it in the message when it is not valid JSON. */
 export function parseV2Json(bytes: Uint8Array, what: string): unknown {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw new InvalidParameterError(`${what} is not valid UTF-8`);
-  }
+  // isUtf8 and toString are a fraction of a fatal TextDecoder's cost on small bodies, which every
+  // one-row request is (8 of its 11 µs, profiled).
+  if (!isUtf8(bytes)) throw new InvalidParameterError(`${what} is not valid UTF-8`);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
