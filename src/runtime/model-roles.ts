@@ -32,6 +32,16 @@ export type ModelRoles = Pick<
 
 const TENSOR_INPUT_TYPES: readonly string[] = ['float32', 'float64', 'int32', 'int64'];
 const COLUMN_INPUT_TYPES: readonly string[] = [...TENSOR_INPUT_TYPES, 'string', 'bool'];
+const SERVED_INPUT_TYPES: readonly string[] = [
+  ...COLUMN_INPUT_TYPES,
+  'float16',
+  'int8',
+  'int16',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+];
 const LABEL_TYPES = ['int64', 'int32'];
 const FLOAT_TYPES = ['float32', 'float64'];
 
@@ -95,8 +105,23 @@ function inputMode(inputs: readonly TensorSpec[], featureColumns: readonly strin
   ) {
     return 'columns';
   }
+  // No table feeds it, but it can still be served, when every input is a tensor of rows.
+  if (
+    featureColumns === null &&
+    inputs.length > 0 &&
+    inputs.every((input) => SERVED_INPUT_TYPES.includes(input.type) && input.shape.length >= 1)
+  ) {
+    return 'tensors';
+  }
   throw new UnsupportedModelError(
-    `Assay cannot feed this model from a table: it takes ${describe(inputs)}; Assay feeds one [N, F] input (${TENSOR_INPUT_TYPES.join(', ')}) or one [N, 1] input per column (${COLUMN_INPUT_TYPES.join(', ')})`,
+    `Assay cannot feed this model: it takes ${describe(inputs)}; Assay feeds one [N, F] input (${TENSOR_INPUT_TYPES.join(', ')}), one [N, 1] input per column (${COLUMN_INPUT_TYPES.join(', ')}), or, to serve only, tensors of those types${featureColumns !== null ? ' (feature columns apply to one [N, F] input)' : ''}`,
+  );
+}
+
+/** A model that only serving can feed: evaluations, diffs and checks refuse it with this. */
+export function notTabular(inputs: readonly TensorSpec[]): UnsupportedModelError {
+  return new UnsupportedModelError(
+    `This model takes ${describe(inputs)}, which no table feeds: it can be served (KServe v2 tensors), but not run over a dataset`,
   );
 }
 

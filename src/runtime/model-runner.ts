@@ -1,6 +1,7 @@
 import type { DatasetSchema, TableBatch } from '../datasets/dataset-table.js';
 import { InvalidParameterError } from '../errors/assay-error.js';
 import { columnsFeeder } from './columns-feeder.js';
+import { notTabular } from './model-roles.js';
 import type { InputFeeder } from './input-feeder.js';
 import { checkSchema } from './input-schema-check.js';
 import type { ModelSpec, Predictions, TensorSpec } from './model-spec.js';
@@ -100,6 +101,7 @@ export function modelFeeder(
   spec: ModelSpec,
   defaultFeatureColumns: readonly string[] | null,
 ): { feeder: InputFeeder; featureColumns: readonly string[] | null } {
+  if (spec.inputMode === 'tensors') throw notTabular(spec.signature.inputs);
   const featureColumns = spec.inputMode === 'tensor' ? tensorFeatures(spec, defaultFeatureColumns) : null;
   const feeder =
     featureColumns === null

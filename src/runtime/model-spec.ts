@@ -20,9 +20,11 @@ export type ModelTask = 'classification' | 'regression';
 
 /**
  * How rows become inputs: `tensor` = one [N, F] input fed from `featureColumns` in order;
- * `columns` = one [N, 1] input per column, matched by name, each with its own dtype.
+ * `columns` = one [N, 1] input per column, matched by name, each with its own dtype; `tensors` =
+ * inputs no table feeds (an image [N, 1, 28, 28], several tensors of any shape): the model is
+ * served as it is, with tensors from the client, but never run over a dataset.
  */
-export type InputMode = 'tensor' | 'columns';
+export type InputMode = 'tensor' | 'columns' | 'tensors';
 
 export interface ModelSpec {
   readonly format: 'onnx';

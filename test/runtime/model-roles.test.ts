@@ -38,12 +38,21 @@ describe('modelRoles: input mode', () => {
     ['an unknown width', [tensor('input', 'float32', 'N', 'F')]],
     ['two wide inputs', [FEATURES, tensor('other', 'float32', 'N', 2)]],
     ['a float16 column', [tensor('a', 'float16', 'N', 1)]],
-    ['no inputs', []],
-  ])('refuses %s', (_, inputs) => {
-    expect(() => modelRoles(signature(inputs, [tensor('y', 'float32', 'N')]))).toThrow(UnsupportedModelError);
-    expect(() => modelRoles(signature(inputs, [tensor('y', 'float32', 'N')]))).toThrow(
-      /^Assay cannot feed this model from a table: it takes /,
-    );
+  ])('takes %s as tensors to serve, not to feed from a table', (_, inputs) => {
+    expect(modelRoles(signature(inputs, [tensor('y', 'float32', 'N')]))).toMatchObject({
+      inputMode: 'tensors',
+      featureColumns: null,
+    });
+  });
+
+  it.each([
+    ['no inputs', [], undefined],
+    ['a non-tensor input', [tensor('seq', 'non-tensor', 'N')], undefined],
+    ['feature columns for an image', [tensor('pixels', 'float32', 'N', 3, 8, 8)], ['a', 'b']],
+  ])('refuses %s', (_, inputs, featureColumns) => {
+    const roles = () => modelRoles(signature(inputs, [tensor('y', 'float32', 'N')]), { featureColumns });
+    expect(roles).toThrow(UnsupportedModelError);
+    expect(roles).toThrow(/^Assay cannot feed this model: it takes /);
   });
 
   it('refuses duplicate feature columns', () => {

@@ -7,6 +7,8 @@ import { batchingOptions } from '../../src/serving/batching/batching-options.js'
 import type { BatchEvent } from '../../src/serving/batching/dynamic-batcher.js';
 import type { NamedTensor } from '../../src/serving/named-tensor.js';
 import { ServedModel } from '../../src/serving/served-model.js';
+import { modelFeeder } from '../../src/runtime/model-runner.js';
+import { ort } from '../../src/runtime/onnxruntime.js';
 import { FIXTURE_ROOT, loadFixture, type Fixture } from '../evaluation/support/fixture-models.js';
 
 const NON_FEATURES = new Set(['id', 'target', 'split']);
@@ -146,6 +148,35 @@ describe('ServedModel', () => {
     expect(answers).toHaveLength(40);
     expect(events.reduce((sum, event) => sum + event.rows, 0)).toBe(40);
     expect(Math.max(...events.map((event) => event.rows))).toBeLessThanOrEqual(4);
+  });
+
+  it('serves a model no table feeds (a CNN over [N, 1, 28, 28] images); evaluation refuses it', async () => {
+    const file = new URL('../fixtures/serving/cnn-1x28x28.onnx', import.meta.url);
+    const bytes = readFileSync(file);
+    const spec = await inspectModel(bytes, { task: 'classification' });
+    expect(spec.inputMode).toBe('tensors');
+    expect(() => modelFeeder(spec, null)).toThrow(
+      'This model takes image (float32 [N, 1, 28, 28]), which no table feeds: it can be served (KServe v2 tensors), but not run over a dataset',
+    );
+    const model = await ServedModel.load('digits', '1', spec, bytes, batchingOptions({ maxBatchSize: 8 }));
+    loaded.push(model);
+    const images = Float32Array.from({ length: 5 * 784 }, (_, k) => ((k * 37) % 255) / 255);
+    const one = (i: number): NamedTensor[] => [
+      { name: 'image', type: 'float32', dims: [1, 1, 28, 28], data: images.slice(i * 784, (i + 1) * 784) },
+    ];
+    const batched = await Promise.all(Array.from({ length: 5 }, (_, i) => model.infer(one(i), 1)));
+    const session = await ort.InferenceSession.create(bytes);
+    try {
+      const direct = await session.run({ image: new ort.Tensor('float32', images, [5, 1, 28, 28]) });
+      const expected = direct.probabilities?.data as Float32Array;
+      batched.forEach((outputs, i) =>
+        expect(Array.from(outputs[0]?.data as Float32Array)).toEqual(
+          Array.from(expected.slice(i * 10, (i + 1) * 10)),
+        ),
+      );
+    } finally {
+      await session.release();
+    }
   });
 
   it('refuses a model onnxruntime cannot load, with its reason, leaving no thread behind', async () => {

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { parseServerConfig } from '../../src/config/config.js';
 import { openAssay } from '../../src/context.js';
@@ -57,6 +58,11 @@ describeEachStore(
     await assay.modelRegistration.registerModelFile('bike', fixturePath('bike_sharing', 'bike-v1.onnx'), {
       actor: 'tester',
     });
+    await assay.modelRegistration.registerModelFile(
+      'digits',
+      fileURLToPath(new URL('../fixtures/serving/cnn-1x28x28.onnx', import.meta.url)),
+      { task: 'classification', actor: 'tester' },
+    );
     await assay.close();
     const config = parseServerConfig(
       {},
@@ -70,6 +76,7 @@ describeEachStore(
           batching: batchingOptions({ maxBatchSize: 8 }),
         },
         { model: { name: 'bike', version: 1, alias: null }, batching: batchingOptions() },
+        { model: { name: 'digits', version: 1, alias: null }, batching: batchingOptions() },
       ],
       silent,
     );
@@ -365,6 +372,53 @@ describeEachStore(
       expect(noDeployment.statusCode).toBe(400);
     });
 
+    it('a CNN over [N, 1, 28, 28] images: binary tensors in and out; MLflow scoring points to /v2', async () => {
+      const images = Float32Array.from({ length: 2 * 784 }, (_, k) => ((k * 13) % 255) / 255);
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [
+            {
+              name: 'image',
+              shape: [2, 1, 28, 28],
+              datatype: 'FP32',
+              parameters: { binary_data_size: images.byteLength },
+            },
+          ],
+          parameters: { binary_data_output: true },
+        }),
+      );
+      const response = await post(
+        '/v2/models/digits/infer',
+        Buffer.concat([header, Buffer.from(images.buffer)]),
+        {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(header.length),
+        },
+      );
+      expect(response.status).toBe(200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const headerLength = Number(response.headers.get('inference-header-content-length'));
+      const blob = bytes.subarray(headerLength);
+      const probabilities = new Float32Array(
+        blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength),
+      );
+      const expected = await direct(
+        fileURLToPath(new URL('../fixtures/serving/cnn-1x28x28.onnx', import.meta.url)),
+        {
+          image: new ort.Tensor('float32', images, [2, 1, 28, 28]),
+        },
+      );
+      expect(Array.from(probabilities)).toEqual(Array.from(expected.probabilities?.data as Float32Array));
+      expect(await (await fetch(`${base}/v2/models/digits`)).json()).toMatchObject({
+        inputs: [{ name: 'image', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
+      });
+      const scored = await post('/models/digits/invocations', { inputs: [[0]] });
+      expect(scored.status).toBe(400);
+      expect(((await scored.json()) as { message: string }).message).toContain(
+        'send them to the KServe v2 endpoint',
+      );
+    });
+
     it('bad input: a clear 400 naming the input; an unknown model 404; errors as each protocol shapes them', async () => {
       const wrongType = await post('/v2/models/cancer/infer', {
         inputs: [
@@ -378,7 +432,7 @@ describeEachStore(
       const unknown = await post('/v2/models/nope/infer', v2Input(1, features.slice(0, 30)));
       expect(unknown.status).toBe(404);
       expect(((await unknown.json()) as { error: string }).error).toBe(
-        "Model 'nope' is not served here (served: cancer, bike)",
+        "Model 'nope' is not served here (served: cancer, bike, digits)",
       );
       const wrongVersion = await post(
         '/v2/models/cancer/versions/1/infer',

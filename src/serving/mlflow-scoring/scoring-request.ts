@@ -1,3 +1,4 @@
+import { BadRequestError } from '../../errors/assay-error.js';
 import type { TableBatch } from '../../datasets/dataset-table.js';
 import type { ModelSpec } from '../../runtime/model-spec.js';
 import type { NamedTensor } from '../named-tensor.js';
@@ -48,6 +49,11 @@ interface RequestTable {
 }
 
 function requestTable(contentType: string | undefined, body: Buffer, spec: ModelSpec): RequestTable {
+  if (spec.inputMode === 'tensors') {
+    throw new BadRequestError(
+      `This model takes tensors no table feeds (${spec.signature.inputs.map((input) => input.name).join(', ')}): send them to the KServe v2 endpoint, /v2/models/{name}/infer`,
+    );
+  }
   if (bodyKind(contentType) === 'csv') return dataframe(csvTable(body));
   const { key, value } = jsonRequest(body);
   switch (key) {
