@@ -76,7 +76,7 @@ export const CNN: BenchModel = {
   file: path.join(import.meta.dirname, 'fixtures/cnn-28x28.onnx'),
   probabilitiesOutput: 'probabilities',
   input: 'image',
-  rowDims: [28 * 28],
+  rowDims: [1, 28, 28],
   // Grey levels k/255, as an image's pixels scaled to [0, 1].
   rows: (count) => {
     const next = seeded(28);

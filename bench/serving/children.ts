@@ -12,7 +12,7 @@ const BUILD = path.join(PROJECT, '.bench-build', 'serving');
  * TypeScript loader hooked in (as bench/behavior does). Written where it reaches ../../dist and
  * node_modules as the source does.
  */
-function compile(name: string): string {
+export function compile(name: string): string {
   const source = fs.readFileSync(path.join(import.meta.dirname, `${name}.ts`), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023 },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BenchServer } from '../lib/server.js';
 import type { BenchModel } from './bench-models.js';
 import { load } from './children.js';
 import type { LoadResult } from './load-spec.js';
@@ -43,16 +44,19 @@ export interface Point {
   readonly meanBatch: number | null;
 }
 
+/** `assay serve`, whose /metrics gives the batch sizes, or a calibration server, which has none. */
+export type LoadTarget = BenchServer & Partial<Pick<ServeProcess, 'batchRows'>>;
+
 /** One load point against `server`: `request` on `connections` connections, as fast as answered or at `overallRate`. */
 export async function measure(
-  server: ServeProcess,
+  server: LoadTarget,
   request: StoredRequest,
   connections: number,
   timing: Timing,
   overallRate?: number,
 ): Promise<Point> {
   const { model } = request;
-  const before = await server.batchRows(model.name);
+  const before = (await server.batchRows?.(model.name)) ?? null;
   const result = await load({
     url: `${server.url}/v2/models/${model.name}/infer`,
     headers: request.headers,
@@ -61,7 +65,7 @@ export async function measure(
     ...(overallRate === undefined ? {} : { overallRate }),
     ...timing,
   });
-  const after = await server.batchRows(model.name);
+  const after = (await server.batchRows?.(model.name)) ?? null;
   const calls = before && after ? after.count - before.count : 0;
   const meanBatch = before && after && calls > 0 ? (after.sum - before.sum) / calls : null;
   return { result, meanBatch };

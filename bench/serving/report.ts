@@ -1,5 +1,6 @@
 import type { BenchModel } from './bench-models.js';
 import { CNN, MODELS } from './bench-models.js';
+import { likeForLike, shareOfBare, writeCalibration, type Calibrations } from './calibration-report.js';
 import type { RawThroughput } from './children.js';
 import type { Point, StoredRequest, Timing } from './measure.js';
 import { failures, int, latencyCells, ms, percent, Report, verdict } from './report-format.js';
@@ -23,6 +24,8 @@ export interface Measurements {
   readonly connections: { oneRow: number; few: number; large: number };
   readonly overloadSettings: { queue: number; connections: number };
   readonly oneRowModels: readonly BenchModel[];
+  /** Bare Node and bare Fastify under points 2 and 3's load, bc-wide-mlp's body. */
+  readonly calibration: Calibrations;
   /** onnxruntime alone, by model name, then batch size. */
   readonly raw: ReadonlyMap<string, ReadonlyMap<number, RawThroughput>>;
   readonly batchingOn: ReadonlyMap<string, Point>;
@@ -67,6 +70,9 @@ export function writeReport(m: Measurements): void {
   );
   report.line();
 
+  writeCalibration(report, m.calibration, m.connections);
+  const bareNode = m.calibration.node;
+
   // 1. onnxruntime alone
   report.line(
     `### 1. onnxruntime alone (onnxruntime-node, 1 intra-op thread, \`session.run\` in a loop for ${m.rawSeconds} s per batch size)`,
@@ -100,6 +106,7 @@ export function writeReport(m: Measurements): void {
         model.title,
         label,
         int(point.result.okPerSecond),
+        shareOfBare(point, bareNode.oneRow),
         latencyCells(point.result.okLatency),
         failures(point.result),
         meanBatchCell(point),
@@ -112,6 +119,7 @@ export function writeReport(m: Measurements): void {
     if (on) {
       targets.push(
         `- ${model.title}, one-row JSON, ${m.connections.oneRow} connections, batching on: ${int(on.result.okPerSecond)} requests/s against >= 40,000: ${verdict(on.result.okPerSecond >= 40_000)}; p99 ${ms(on.result.okLatency?.p99)} against <= 5 ms: ${verdict((on.result.okLatency?.p99 ?? Infinity) <= 5)}.`,
+        likeForLike(model.title, on, bareNode.oneRow, m.connections.oneRow),
       );
     }
   }
@@ -120,13 +128,14 @@ export function writeReport(m: Measurements): void {
       'model',
       'batching',
       'requests/s',
+      "share of bare Node's requests/s",
       'p50',
       'p99',
       'errors / non-2xx',
       'rows per model call',
       'onnxruntime alone at that batch size',
     ],
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     oneRowTable,
   );
   report.line(
@@ -144,11 +153,13 @@ export function writeReport(m: Measurements): void {
     if (!point) return [];
     targets.push(
       `- ${model.title}, ${m.connections.few} connections: p50 ${ms(point.result.okLatency?.p50)} against <= 0.5 ms: ${verdict((point.result.okLatency?.p50 ?? Infinity) <= 0.5)}.`,
+      likeForLike(model.title, point, bareNode.few, m.connections.few),
     );
     return [
       [
         model.title,
         int(point.result.okPerSecond),
+        shareOfBare(point, bareNode.few),
         latencyCells(point.result.okLatency),
         ms(point.result.okLatency?.p90),
         failures(point.result),
@@ -157,8 +168,17 @@ export function writeReport(m: Measurements): void {
     ];
   });
   report.table(
-    ['model', 'requests/s', 'p50', 'p99', 'p90', 'errors / non-2xx', 'rows per model call'],
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    [
+      'model',
+      'requests/s',
+      "share of bare Node's requests/s",
+      'p50',
+      'p99',
+      'p90',
+      'errors / non-2xx',
+      'rows per model call',
+    ],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     fewTable,
   );
 
@@ -327,7 +347,7 @@ function notes(m: Measurements): string[] {
   return [
     `Rows per model call come from the server's own /metrics (\`assay_inference_batch_size\` sum over count, the warm-up included)${observed ? '' : ': not available from this build, so the batching-on ratios compare against onnxruntime at batch 64 (the default maximum), the most favourable batch for the runtime'}; "onnxruntime alone at that batch size" is the raw run at the rounded mean, measured after the servers stopped.`,
     'autocannon\'s `overallRate` is enforced per connection per second: a connection sends as fast as it is answered until its share of the second is used, then waits; the offered load comes in bursts at the start of each second. "sent" counts requests written in the measured part.',
-    "The CNN takes its image as a flat [N, 784] float32 input and reshapes it in the graph: Assay's registry refuses a model it cannot feed from a table, so an [N, 1, 28, 28] input does not register (see bench/serving/fixtures/make_models.py).",
+    'The CNN takes [N, 1, 28, 28] float32 images; Assay registers it to serve only (no table feeds an image).',
     'The MLP and the CNN are registered as classifiers whose probabilities output is their softmax (no label output); bc-wide-mlp answers both its label and its probabilities.',
     m.loggingOn === null
       ? 'Prediction logging does not exist yet (this build of `assay serve` has no `--log-sample-rate`): no point measures it.'

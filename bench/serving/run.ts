@@ -1,7 +1,8 @@
 /**
  * `npm run bench:serving`: the serving targets of issue 4, over HTTP on 127.0.0.1 against real
  * `assay serve` processes (the built bin/assay.js), the load from autocannon in a process of its own,
- * onnxruntime alone measured in the same run. Prints a Markdown report for docs/benchmarks.md.
+ * onnxruntime alone and bare HTTP servers (the issue's calibration points) measured in the same run.
+ * Prints a Markdown report for docs/benchmarks.md.
  *
  *   ASSAY_BENCH_QUICK=1   every point 2 s instead of 10 (a smoke run; its numbers mean little)
  */
@@ -10,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeMachine } from '../lib/machine.js';
 import { sampleRss } from '../lib/server.js';
+import { startBare, type BareKind } from './bare-process.js';
+import type { Calibration } from './calibration-report.js';
 import { BC_WIDE_MLP, CNN, MODELS, OWN_MLP, type BenchModel } from './bench-models.js';
 import { checkAnswer } from './check-answers.js';
 import { rawThroughput, registerModels, type RawThroughput } from './children.js';
@@ -65,6 +68,32 @@ async function withServer<T>(
   }
 }
 
+/**
+ * The calibration points: a bare server of `kind` under point 2's and point 3's load (the same
+ * request, connections and timing), so that `assay serve` can be read as a share of what HTTP alone
+ * answers on this machine, as the issue's targets were set on its own.
+ */
+async function calibrate(kind: BareKind, request: StoredRequest): Promise<Calibration> {
+  const server = await startBare(kind);
+  try {
+    const response = await fetch(`${server.url}/v2/models/${request.model.name}/infer`, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+    });
+    const answer = await response.text();
+    if (response.status !== 200)
+      throw new Error(`bare ${kind} server answered ${response.status}: ${answer}`);
+    progress(`calibration: bare ${kind}, one-row JSON, ${CONNECTIONS} connections`);
+    const oneRow = await measure(server, request, CONNECTIONS, TIMING);
+    progress(`calibration: bare ${kind}, one-row JSON, ${FEW_CONNECTIONS} connections`);
+    const few = await measure(server, request, FEW_CONNECTIONS, TIMING);
+    return { oneRow, few };
+  } finally {
+    await server.stop();
+  }
+}
+
 const roundBatch = (mean: number | null | undefined): number | null =>
   mean === null || mean === undefined ? null : Math.max(1, Math.round(mean));
 
@@ -75,6 +104,13 @@ try {
   const largeJson = ONE_ROW_MODELS.map((model) => storeRequest(dir, model, 1000, 'json'));
   const largeBinary = ONE_ROW_MODELS.map((model) => storeRequest(dir, model, 1000, 'binary'));
   const image = storeRequest(dir, CNN, 1, 'binary');
+
+  // Right before points 2 and 3, on bc-wide-mlp's one-row body.
+  const calibrationRequest = oneRowRequests.find((r) => r.model === BC_WIDE_MLP) as StoredRequest;
+  const calibration = {
+    node: await calibrate('node', calibrationRequest),
+    fastify: await calibrate('fastify', calibrationRequest),
+  };
 
   const batchingOn = new Map<string, Point>();
   const fewConnections = new Map<string, Point>();
@@ -185,6 +221,7 @@ try {
     connections: { oneRow: CONNECTIONS, few: FEW_CONNECTIONS, large: LARGE_CONNECTIONS },
     overloadSettings: { queue: OVERLOAD_QUEUE, connections: OVERLOAD_CONNECTIONS },
     oneRowModels: ONE_ROW_MODELS,
+    calibration,
     raw,
     batchingOn,
     batchingOff,
