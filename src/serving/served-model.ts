@@ -10,7 +10,7 @@ interface Request {
 }
 
 export interface InferOptions {
-  /** performance.now() time after which the request must not start (504 instead). */
+  /** performance.now() time after which the request must not start (504 instead); see infer. */
   readonly deadline?: number | null;
 }
 
@@ -84,9 +84,15 @@ export class ServedModel {
     return this.batcher.queueDepth;
   }
 
-  /** Scores one request's inputs (`rows` rows), batched with whatever else is queued. */
+  /**
+   * Scores one request's inputs (`rows` rows), batched with whatever else is queued. It waits in
+   * the queue until its own deadline or the model's queue timeout, whichever comes first.
+   */
   infer(inputs: readonly NamedTensor[], rows: number, options: InferOptions = {}): Promise<NamedTensor[]> {
-    return this.batcher.submit({ inputs }, rows, options.deadline ?? null);
+    const timeout = this.options.queueTimeoutMs;
+    const own = options.deadline ?? null;
+    const deadline = timeout === null ? own : Math.min(own ?? Infinity, performance.now() + timeout);
+    return this.batcher.submit({ inputs }, rows, deadline);
   }
 
   /** Answers what it holds, then stops its threads. */

@@ -419,6 +419,61 @@ describeEachStore(
       );
     });
 
+    it('a request whose parameters.timeout passes while it waits is answered 504, never run', async () => {
+      const images = 4000;
+      const big = Buffer.from(new Float32Array(images * 784).fill(0.5).buffer);
+      const header = (rows: number, bytes: number, extra: object = {}) =>
+        Buffer.from(
+          JSON.stringify({
+            inputs: [
+              {
+                name: 'image',
+                shape: [rows, 1, 28, 28],
+                datatype: 'FP32',
+                parameters: { binary_data_size: bytes },
+              },
+            ],
+            ...extra,
+          }),
+        );
+      const send = (head: Buffer, body: Buffer) =>
+        post('/v2/models/digits/infer', Buffer.concat([head, body]), {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(head.length),
+        });
+      // Big requests (each runs alone) keep the model's only instance busy for a while...
+      const busy = [
+        send(header(images, big.length), big),
+        send(header(images, big.length), big),
+        send(header(images, big.length), big),
+      ];
+      // Wait until one runs and another waits (the server's own queue depth says so).
+      const depth = async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return Number(/assay_inference_queue_depth\{model="digits",version="1"\} (\d+)/.exec(text)?.[1] ?? 0);
+      };
+      for (let tries = 0; tries < 500 && (await depth()) < 1; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      // ...so these queue behind them, and may wait 1 ms at most.
+      const one = Buffer.from(new Float32Array(784).fill(0.5).buffer);
+      const late = await Promise.all(
+        Array.from({ length: 4 }, () => send(header(1, one.length, { parameters: { timeout: 1000 } }), one)),
+      );
+      expect(late.map((response) => response.status)).toContain(504);
+      const refused = late.find((response) => response.status === 504) as Response;
+      expect(await refused.json()).toEqual({ error: 'The request waited past its deadline and was not run' });
+      expect((await Promise.all(busy)).map((response) => response.status)).toEqual([200, 200, 200]);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toMatch(
+        /assay_inference_rejected_total\{model="digits",version="1",reason="deadline"\} [1-9]/,
+      );
+      const bad = await post('/v2/models/digits/infer', { parameters: { timeout: -1 }, inputs: [] });
+      expect(((await bad.json()) as { error: string }).error).toBe(
+        'parameters.timeout must be a whole number >= 0',
+      );
+    });
+
     it('bad input: a clear 400 naming the input; an unknown model 404; errors as each protocol shapes them', async () => {
       const wrongType = await post('/v2/models/cancer/infer', {
         inputs: [

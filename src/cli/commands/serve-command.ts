@@ -15,6 +15,7 @@ interface ServeFlags {
   maxQueueDelay?: string;
   preferredBatchSize?: string[];
   maxQueueSize?: string;
+  queueTimeout?: string;
   instances?: string;
   intraOpThreads?: string;
   logSampleRate?: string;
@@ -52,6 +53,10 @@ export function registerServeCommand(program: Command): void {
       '--max-queue-size <requests>',
       `requests waiting at most (default ${DEFAULT_BATCHING.maxQueueSize})`,
     )
+    .option(
+      '--queue-timeout <ms>',
+      'how long a request may wait in the queue before it is answered 504, never run (default: no limit)',
+    )
     .option('--instances <n>', `onnxruntime sessions side by side (default ${DEFAULT_BATCHING.instances})`)
     .option('--intra-op-threads <n>', `threads per session (default ${DEFAULT_BATCHING.intraOpThreads})`)
     .option(
@@ -73,6 +78,7 @@ export function registerServeCommand(program: Command): void {
           (size) => number('--preferred-batch-size', size) as number,
         ),
         maxQueueSize: number('--max-queue-size', flags.maxQueueSize),
+        queueTimeoutMs: number('--queue-timeout', flags.queueTimeout),
         instances: number('--instances', flags.instances),
         intraOpThreads: number('--intra-op-threads', flags.intraOpThreads),
       });

@@ -55,7 +55,9 @@ export const kserveV2Routes: FastifyPluginAsync<InferenceRoutesOptions> = async 
   const infer = async (params: ModelParams, body: unknown, headerLength: number | null) => {
     const model = server.get(params.name, params.version);
     const decoded = decodeInferRequest(bodyBytes(body), headerLength, model.spec.signature);
-    const outputs = await model.infer(decoded.inputs, decoded.rows);
+    const timeout = decoded.timeoutMicroseconds;
+    const deadline = timeout === null ? null : performance.now() + timeout / 1000;
+    const outputs = await model.infer(decoded.inputs, decoded.rows, { deadline });
     const wanted: NamedTensor[] =
       decoded.outputs === null
         ? outputs

@@ -18,6 +18,11 @@ export interface BatchingOptions {
   readonly preferredBatchSizes: readonly number[];
   /** Requests waiting at most; one more is refused at once (503 with Retry-After), never buffered. */
   readonly maxQueueSize: number;
+  /**
+   * How long a request may wait in the queue, in milliseconds, unless it asks for less (KServe v2
+   * `parameters.timeout`); past it, it is answered 504 and never run. null: as long as it takes.
+   */
+  readonly queueTimeoutMs: number | null;
   /** onnxruntime sessions scoring side by side, each in a thread of its own. */
   readonly instances: number;
   /** Threads each session uses inside one call (onnxruntime's intra-op threads). */
@@ -29,6 +34,7 @@ export const DEFAULT_BATCHING: BatchingOptions = {
   maxQueueDelayMs: 0,
   preferredBatchSizes: [],
   maxQueueSize: 1024,
+  queueTimeoutMs: null,
   instances: 1,
   intraOpThreads: 1,
 };
@@ -51,6 +57,14 @@ export function batchingOptions(given: Partial<BatchingOptions> = {}): BatchingO
     }
   }
   positiveInteger('max_queue_size', options.maxQueueSize);
+  if (
+    options.queueTimeoutMs !== null &&
+    !(Number.isFinite(options.queueTimeoutMs) && options.queueTimeoutMs > 0)
+  ) {
+    throw new InvalidParameterError(
+      `queue_timeout must be a number of milliseconds > 0, got ${String(options.queueTimeoutMs)}`,
+    );
+  }
   positiveInteger('instances', options.instances);
   positiveInteger('intra_op_threads', options.intraOpThreads);
   return { ...options, preferredBatchSizes: [...new Set(options.preferredBatchSizes)].sort((a, b) => a - b) };

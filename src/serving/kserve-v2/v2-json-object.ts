@@ -24,3 +24,11 @@ export function booleanParameter(parameters: JsonObject, name: string, where: st
   if (value === undefined || typeof value === 'boolean') return value;
   throw new InvalidParameterError(`${where}parameters.${name} must be true or false`);
 }
+
+/** An optional non-negative integer parameter (e.g. `timeout`, in microseconds as Triton takes it). */
+export function countParameter(parameters: JsonObject, name: string, where: string): number | undefined {
+  const value = parameters[name];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new InvalidParameterError(`${where}parameters.${name} must be a whole number >= 0`);
+}

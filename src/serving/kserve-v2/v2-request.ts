@@ -5,7 +5,13 @@ import { decodeBinaryTensor } from './v2-binary-data.js';
 import { elementByteSize, tensorTypeOf } from './v2-datatypes.js';
 import { checkInputHeader, type InputHeader } from './v2-input-header.js';
 import { flattenJsonData, tensorDataFromJson } from './v2-json-data.js';
-import { booleanParameter, isJsonObject, parametersOf, type JsonObject } from './v2-json-object.js';
+import {
+  booleanParameter,
+  countParameter,
+  isJsonObject,
+  parametersOf,
+  type JsonObject,
+} from './v2-json-object.js';
 import { parseV2Json } from './v2-json-text.js';
 import { requestedOutputs, type RequestedOutput } from './v2-requested-outputs.js';
 import { elementCount, shapeText } from './v2-shape.js';
@@ -23,6 +29,11 @@ export interface DecodedInferRequest {
   readonly outputs: readonly RequestedOutput[] | null;
   /** Whether outputs not listed in `outputs` come back binary (`parameters.binary_data_output`). */
   readonly binaryOutputs: boolean;
+  /**
+   * `parameters.timeout`, in microseconds as Triton takes it: how long the request may wait in the
+   * queue before it is answered 504 instead of run; null when not given.
+   */
+  readonly timeoutMicroseconds: number | null;
 }
 
 /**
@@ -49,7 +60,9 @@ export function decodeInferRequest(
   if (!isJsonObject(json)) throw new InvalidParameterError("The request must be a JSON object with 'inputs'");
   const id = json['id'];
   if (id !== undefined && typeof id !== 'string') throw new InvalidParameterError("'id' must be a string");
-  const binaryOutputs = booleanParameter(parametersOf(json, ''), 'binary_data_output', '') ?? false;
+  const parameters = parametersOf(json, '');
+  const binaryOutputs = booleanParameter(parameters, 'binary_data_output', '') ?? false;
+  const timeoutMicroseconds = countParameter(parameters, 'timeout', '') ?? null;
   // Checked before any tensor is decoded: a misnamed output should not cost a large input's parsing.
   const outputs = requestedOutputs(json['outputs'], signature, binaryOutputs);
 
@@ -76,6 +89,7 @@ export function decodeInferRequest(
     rows: rows?.count ?? 0,
     outputs,
     binaryOutputs,
+    timeoutMicroseconds,
   };
 }
 

@@ -28,6 +28,7 @@ describe('batchingOptions', () => {
       'preferred_batch_sizes: 16 is larger than max_batch_size 8',
     ],
     [{ maxQueueSize: 0 }, 'max_queue_size must be a positive integer, got 0'],
+    [{ queueTimeoutMs: 0 }, 'queue_timeout must be a number of milliseconds > 0, got 0'],
     [{ instances: Number.NaN }, 'instances must be a positive integer, got NaN'],
     [{ intraOpThreads: -2 }, 'intra_op_threads must be a positive integer, got -2'],
   ])('refuses %o', (given, message) => {

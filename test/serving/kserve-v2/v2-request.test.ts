@@ -63,6 +63,7 @@ describe('decodeInferRequest on JSON bodies', () => {
       rows: 2,
       outputs: null,
       binaryOutputs: false,
+      timeoutMicroseconds: null,
     });
   });
 
