@@ -5,6 +5,7 @@ import { registerDatasetsCommand } from './commands/datasets-command.js';
 import { registerDiffCommand } from './commands/diff-command.js';
 import { registerEvaluateCommand } from './commands/evaluate-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
+import { registerPredictionsCommand } from './commands/predictions-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { UsageError } from './usage-error.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServerCommand(program);
   registerServeCommand(program);
+  registerPredictionsCommand(program);
   registerModelsCommand(program);
   registerDatasetsCommand(program);
   registerEvaluateCommand(program);

@@ -1,4 +1,5 @@
 import type { ModelTask } from '../runtime/model-spec.js';
+import type { LoggedPrediction } from '../serving/prediction-log/prediction-log.js';
 import type {
   AliasView,
   CheckView,
@@ -63,6 +64,18 @@ export interface SetAliasInput {
   readonly reason?: string;
 }
 
+export interface PredictionsQuery {
+  /** The served name. */
+  readonly deployment: string;
+  /** Epoch milliseconds, inclusive. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly version?: number;
+  readonly limit?: number;
+  /** The last `limit` of the window rather than the first. */
+  readonly latest?: boolean;
+}
+
 /**
  * Everything the CLI does, against the embedded store (LocalClient) or a server (HttpClient).
  * Both return the same views, so the CLI prints the same output either way.
@@ -83,5 +96,7 @@ export interface AssayClient {
   showContract(name: string): Promise<ContractView>;
   /** NAME@VERSION or NAME@ALIAS. */
   check(ref: string): Promise<CheckView>;
+  /** Logged predictions of a deployment, oldest first, with their labels. */
+  predictions(query: PredictionsQuery): Promise<LoggedPrediction[]>;
   close(): Promise<void>;
 }

@@ -16,10 +16,12 @@ import type {
   CreateDatasetInput,
   DiffInput,
   EvaluateInput,
+  PredictionsQuery,
   ProgressReporter,
   RegisterModelInput,
   SetAliasInput,
 } from './assay-client.js';
+import type { LoggedPrediction } from '../serving/prediction-log/prediction-log.js';
 import { cliActor } from './actor.js';
 import { ClientError } from './client-error.js';
 import { splitRef } from './split-ref.js';
@@ -93,6 +95,16 @@ export class HttpClient implements AssayClient {
 
   showDataset(name: string): Promise<DatasetView> {
     return this.request('GET', `${API}/datasets/${encodeURIComponent(name)}`);
+  }
+
+  async predictions(query: PredictionsQuery): Promise<LoggedPrediction[]> {
+    const search = new URLSearchParams({ deployment: query.deployment });
+    for (const key of ['from', 'to', 'version', 'limit', 'latest'] as const) {
+      const value = query[key];
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const path = `${API}/predictions?${search.toString()}`;
+    return (await this.request<{ predictions: LoggedPrediction[] }>('GET', path)).predictions;
   }
 
   evaluate(input: EvaluateInput): Promise<EvaluationView> {

@@ -17,9 +17,11 @@ import type {
   CreateDatasetInput,
   DiffInput,
   EvaluateInput,
+  PredictionsQuery,
   RegisterModelInput,
   SetAliasInput,
 } from './assay-client.js';
+import type { LoggedPrediction } from '../serving/prediction-log/prediction-log.js';
 import { splitRef } from './split-ref.js';
 
 /** The CLI on the embedded store: the same operations the server's /api/assay/v1 routes call. */
@@ -69,6 +71,10 @@ export class LocalClient implements AssayClient {
 
   showDataset(name: string): Promise<DatasetView> {
     return this.operations.showDataset(name);
+  }
+
+  predictions(query: PredictionsQuery): Promise<LoggedPrediction[]> {
+    return this.assay.predictions.query(query);
   }
 
   evaluate(input: EvaluateInput): Promise<EvaluationView> {

@@ -81,6 +81,8 @@ describeEachStore(
       expect(await log.query({ deployment: 'a', to: 15 })).toHaveLength(1);
       expect(await log.query({ deployment: 'a', limit: 2 })).toHaveLength(2);
       expect(await log.query({ deployment: 'a', version: 4 })).toEqual([]);
+      const last = await log.query({ deployment: 'a', limit: 2, latest: true });
+      expect(last.map((row) => row.id)).toEqual(['many:0', 'many:1']);
     });
 
     it('joins labels by id, sent before or after the flush; reports ids it has not logged', async () => {

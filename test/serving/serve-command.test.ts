@@ -71,6 +71,36 @@ describe('assay serve (the CLI, as a process)', () => {
     } finally {
       await assay.close();
     }
+
+    // Read back with the CLI: on the embedded store, and through a server (--uri).
+    const ids = [response.headers.get('x-assay-prediction-id'), scored.headers.get('x-assay-prediction-id')];
+    const local = await runCli(['--json', 'predictions', 'query', 'cancer'], { cwd });
+    expect(local.code).toBe(0);
+    expect(
+      (JSON.parse(local.stdout) as { predictions: { id: string }[] }).predictions.map((p) => p.id),
+    ).toEqual(ids);
+    const tail = await runCli(['predictions', 'tail', 'cancer', '-n', '1'], { cwd });
+    expect(tail.stdout).toContain(ids[1] as string);
+    expect(tail.stdout).not.toContain(ids[0] as string);
+    expect(tail.stdout.split('\n')[0]).toMatch(/^id +time +version +latency ms +label +probabilities/);
+    const server = await startServerProcess(['--port', '0'], { cwd });
+    try {
+      const remote = await runCli(
+        ['--uri', server.url, '--json', 'predictions', 'query', 'cancer', '--limit', '1'],
+        { cwd },
+      );
+      expect(
+        (JSON.parse(remote.stdout) as { predictions: { id: string }[] }).predictions.map((p) => p.id),
+      ).toEqual([ids[0]]);
+      const missing = await runCli(['--uri', server.url, 'predictions', 'query', 'cancer', '--limit', '0'], {
+        cwd,
+      });
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain('--limit');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   it.each([

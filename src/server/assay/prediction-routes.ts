@@ -24,6 +24,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ context: AssayContext
           to: Type.Optional(Type.Integer()),
           version: Type.Optional(Type.Integer({ minimum: 1 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREDICTIONS })),
+          latest: Type.Optional(Type.Boolean()),
         }),
       },
     },

@@ -142,19 +142,24 @@ export class PredictionLog {
     return { accepted: rows.length, unknown: ids.filter((id) => !known.has(id)) };
   }
 
-  /** Logged predictions of a deployment, oldest first, with their labels. */
+  /**
+   * Logged predictions of a deployment, oldest first, with their labels: the first `limit` in the
+   * window, or with `latest` the last `limit` (what `assay predictions tail` shows).
+   */
   async query(filter: {
     deployment: string;
     from?: number | undefined;
     to?: number | undefined;
     version?: number | undefined;
     limit?: number | undefined;
+    latest?: boolean | undefined;
   }): Promise<LoggedPrediction[]> {
     const limit = filter.limit ?? 1000;
     const arrow = await loadArrow();
     const batches = await this.repository.batches(this.database.db, filter);
     const found: LoggedPrediction[] = [];
-    for (const batch of batches) {
+    const latest = filter.latest === true;
+    for (const batch of latest ? [...batches].reverse() : batches) {
       const table = arrow.tableFromIPC(await readArtifactBytes(this.artifacts, batch.artifact_path));
       const names = table.schema.fields.map((field) => field.name);
       const columns = names.map((name) => table.getChild(name)?.toArray() as ArrayLike<unknown>);
@@ -163,7 +168,8 @@ export class PredictionLog {
       const times = at('time');
       const latencies = at('latency_ms');
       const chosen: number[] = [];
-      for (let row = 0; row < table.numRows && found.length + chosen.length < limit; row += 1) {
+      for (let step = 0; step < table.numRows && found.length + chosen.length < limit; step += 1) {
+        const row = latest ? table.numRows - 1 - step : step;
         const time = times[row] as number;
         if (
           (filter.from !== undefined && time < filter.from) ||
@@ -200,7 +206,7 @@ export class PredictionLog {
       }
       if (found.length >= limit) break;
     }
-    return found;
+    return latest ? found.reverse() : found;
   }
 
   private sample(): boolean {
