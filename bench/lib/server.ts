@@ -36,11 +36,7 @@ export async function startBenchServer(store: string, artifacts: string): Promis
   return {
     url,
     pid,
-    rssMb: () => {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return kb / 1024;
-    },
+    rssMb: () => processRssMb(pid),
     stop: () =>
       new Promise((resolve) => {
         child.on('exit', () => resolve());
@@ -63,4 +59,10 @@ export function sampleRss(
       return { min: Math.min(...samples), max: Math.max(...samples), samples };
     },
   };
+}
+
+/** A process's resident set now, in MB (Linux: VmRSS of /proc/PID/status). */
+export function processRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }

@@ -1,8 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { BenchServer } from '../lib/server.js';
+import { processRssMb, type BenchServer } from '../lib/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -49,10 +48,7 @@ export async function startServe(
   return {
     url,
     pid,
-    rssMb: () => {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
+    rssMb: () => processRssMb(pid),
     batchRows: async (model) => {
       const response = await fetch(`${url}/metrics`);
       const text = await response.text();

@@ -26,7 +26,13 @@ import type {
   ModelVersionView,
   ModelView,
 } from '../views/behaviour-views.js';
-import { parseDatasetRef, parseModelRef, selector, type ModelSelector } from './model-refs.js';
+import {
+  parseDatasetRef,
+  parseModelRef,
+  resolveModelVersion,
+  selector,
+  type ModelSelector,
+} from './model-refs.js';
 import type { RegisteredModel } from '../registry/entities.js';
 
 export type Progress = (done: number, total: number | null) => void;
@@ -265,16 +271,7 @@ export class BehaviourOperations {
 
   /** A version by number, or the version an alias points at (a missing alias is an error naming it). */
   private async resolve(ref: ModelSelector): Promise<ModelRef & { alias?: string }> {
-    if (ref.version !== null) return { name: ref.name, version: ref.version };
-    const alias = ref.alias as string;
-    const model = await this.assay.registeredModels.get(ref.name);
-    const found = model.aliases.find((candidate) => candidate.alias === alias);
-    if (!found) {
-      const known = model.aliases.map((candidate) => `${candidate.alias} -> ${candidate.version}`);
-      throw new InvalidParameterError(
-        `Model '${ref.name}' has no alias '${alias}' (its aliases: ${known.length > 0 ? known.join(', ') : 'none'})`,
-      );
-    }
-    return { name: ref.name, version: found.version, alias };
+    const version = await resolveModelVersion(this.assay.registeredModels, ref);
+    return ref.alias === null ? { name: ref.name, version } : { name: ref.name, version, alias: ref.alias };
   }
 }

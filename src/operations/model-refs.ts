@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../errors/assay-error.js';
+import type { RegisteredModelsService } from '../registry/registered-models-service.js';
 
 /** `NAME@VERSION` or `NAME@ALIAS` as typed: the name and what follows the last `@`. */
 export interface ModelSelector {
@@ -49,4 +50,21 @@ export function parseDatasetRef(
     );
   }
   return { name: ref.slice(0, at), version: Number(text) };
+}
+
+/** The version a selector names: its number, or the version its alias points at (a missing alias is an error naming it). */
+export async function resolveModelVersion(
+  models: Pick<RegisteredModelsService, 'get'>,
+  selector: ModelSelector,
+): Promise<number> {
+  if (selector.version !== null) return selector.version;
+  const model = await models.get(selector.name);
+  const found = model.aliases.find((candidate) => candidate.alias === selector.alias);
+  if (!found) {
+    const known = model.aliases.map((candidate) => `${candidate.alias} -> ${candidate.version}`);
+    throw new InvalidParameterError(
+      `Model '${selector.name}' has no alias '${String(selector.alias)}' (its aliases: ${known.length > 0 ? known.join(', ') : 'none'})`,
+    );
+  }
+  return found.version;
 }

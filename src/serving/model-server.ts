@@ -1,5 +1,5 @@
 import { InvalidParameterError, NotFoundError } from '../errors/assay-error.js';
-import type { ModelSelector } from '../operations/model-refs.js';
+import { resolveModelVersion, type ModelSelector } from '../operations/model-refs.js';
 import type { ModelRegistrationService } from '../registry/model-registration-service.js';
 import type { RegisteredModelsService } from '../registry/registered-models-service.js';
 import type { BatchingOptions } from './batching/batching-options.js';
@@ -39,7 +39,7 @@ export class ModelServer {
     const loaded: ServedModel[] = [];
     try {
       for (const [i, request] of requests.entries()) {
-        const number = await this.resolveVersion(request.model);
+        const number = await resolveModelVersion(this.registeredModels, request.model);
         const runnable = await this.registration.getRunnable(request.model.name, number);
         const name = names[i] as string;
         const version = String(runnable.version);
@@ -99,6 +99,11 @@ export class ModelServer {
     return source;
   }
 
+  /** The one model served, when there is exactly one (`/invocations` names none). */
+  sole(): ServedModel | undefined {
+    return this.models.size === 1 ? (this.models.values().next().value as ServedModel) : undefined;
+  }
+
   /** The model served as `name`, if any. */
   find(name: string): ServedModel | undefined {
     return this.models.get(name);
@@ -125,18 +130,5 @@ export class ModelServer {
     this.models.clear();
     for (const model of models) this.metrics?.modelUnloaded(model.name);
     await Promise.all(models.map((model) => model.unload()));
-  }
-
-  private async resolveVersion(selector: ModelSelector): Promise<number> {
-    if (selector.version !== null) return selector.version;
-    const model = await this.registeredModels.get(selector.name);
-    const found = model.aliases.find((candidate) => candidate.alias === selector.alias);
-    if (!found) {
-      const known = model.aliases.map((candidate) => `${candidate.alias} -> ${candidate.version}`);
-      throw new InvalidParameterError(
-        `Model '${selector.name}' has no alias '${String(selector.alias)}' (its aliases: ${known.length > 0 ? known.join(', ') : 'none'})`,
-      );
-    }
-    return Number(found.version);
   }
 }

@@ -6,20 +6,30 @@
  */
 
 /** onnxruntime's element types, as its Tensor names them. */
-export type TensorType =
-  | 'bool'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'float16'
-  | 'float32'
-  | 'float64'
-  | 'string';
+export const TENSOR_TYPES = [
+  'bool',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float16',
+  'float32',
+  'float64',
+  'string',
+] as const;
+
+export type TensorType = (typeof TENSOR_TYPES)[number];
+
+const TENSOR_TYPE_SET: ReadonlySet<string> = new Set(TENSOR_TYPES);
+
+/** Whether a signature's element type is a tensor's (not a sequence's or a map's, like ZipMap outputs). */
+export function isTensorType(type: string): type is TensorType {
+  return TENSOR_TYPE_SET.has(type);
+}
 
 /**
  * The elements, row-major, in the array onnxruntime takes for the type: bool as 0/1 in a

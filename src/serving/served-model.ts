@@ -2,7 +2,7 @@ import type { ModelSpec, TensorSpec } from '../runtime/model-spec.js';
 import { DynamicBatcher, type BatcherHooks } from './batching/dynamic-batcher.js';
 import type { BatchingOptions } from './batching/batching-options.js';
 import { InferencePool } from './inference/inference-pool.js';
-import { allocateTensorData, type NamedTensor, type TensorType } from './named-tensor.js';
+import { allocateTensorData, isTensorType, type NamedTensor, type TensorType } from './named-tensor.js';
 import { concatRows, rowWidth, splitRows } from './tensor-rows.js';
 
 interface Request {
@@ -20,22 +20,17 @@ export interface InferOptions {
  * of the model, for the protocol to pick from.
  */
 export class ServedModel {
-  /** The model's tensor outputs (ZipMap-style map outputs cannot be served as tensors). */
-  readonly outputs: readonly TensorSpec[];
-  /** Whether requests may share a model call: every input and output has a free first dimension. */
-  readonly batchable: boolean;
-
   private constructor(
     readonly name: string,
     readonly version: string,
     readonly spec: ModelSpec,
+    /** As given, but for a model that cannot be batched: max_batch_size 1, no preferred sizes. */
     readonly options: BatchingOptions,
+    /** Whether requests may share a model call: every input and output has a free first dimension. */
+    readonly batchable: boolean,
     private readonly pool: InferencePool,
     private readonly batcher: DynamicBatcher<Request, NamedTensor[]>,
-  ) {
-    this.outputs = tensorOutputs(spec);
-    this.batchable = isBatchable(spec);
-  }
+  ) {}
 
   /**
    * Loads the model into `options.instances` threads and warms each up with a one-row call, so
@@ -50,6 +45,7 @@ export class ServedModel {
     hooks: BatcherHooks = {},
   ): Promise<ServedModel> {
     const pool = await InferencePool.start(bytes, options.instances, options.intraOpThreads);
+    // ZipMap-style map outputs cannot be served as tensors: only tensor outputs are computed.
     const outputs = tensorOutputs(spec).map((output) => output.name);
     const batchable = isBatchable(spec);
     const effective = batchable ? options : { ...options, maxBatchSize: 1, preferredBatchSizes: [] };
@@ -69,7 +65,7 @@ export class ServedModel {
       },
       hooks,
     );
-    const model = new ServedModel(name, version, spec, effective, pool, batcher);
+    const model = new ServedModel(name, version, spec, effective, batchable, pool, batcher);
     try {
       const warmUp = warmUpInputs(spec);
       await Promise.all(Array.from({ length: options.instances }, () => pool.run(warmUp, outputs, false)));
@@ -105,26 +101,6 @@ export class ServedModel {
 function tensorOutputs(spec: ModelSpec): TensorSpec[] {
   return spec.signature.outputs.filter((output) => isTensorType(output.type));
 }
-
-function isTensorType(type: string): type is TensorType {
-  return TENSOR_TYPES.has(type);
-}
-
-const TENSOR_TYPES = new Set<string>([
-  'bool',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'float16',
-  'float32',
-  'float64',
-  'string',
-]);
 
 function isBatchable(spec: ModelSpec): boolean {
   const free = (tensor: TensorSpec) => tensor.shape.length > 0 && typeof tensor.shape[0] === 'string';

@@ -41,13 +41,14 @@ export const mlflowScoringRoutes: FastifyPluginAsync<InferenceRoutesOptions> = a
   };
 
   app.post('/invocations', async (request, reply) => {
-    const served = server.list();
-    if (served.length !== 1) {
+    const model = server.sole();
+    if (!model) {
+      const served = server.list();
       throw new InvalidParameterError(
-        `This server serves ${served.length} models (${served.map((model) => model.name).join(', ')}): post to /models/{name}/invocations`,
+        `This server serves ${served.length} models (${served.map((each) => each.name).join(', ')}): post to /models/{name}/invocations`,
       );
     }
-    return score(served[0] as ServedModel, request, reply);
+    return score(model, request, reply);
   });
 
   app.post<{ Params: { name: string } }>('/models/:name/invocations', async (request, reply) => {

@@ -16,8 +16,7 @@ export function countInferences(
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'POST') return;
     const named = (request.params as { name?: string } | undefined)?.name;
-    const served = server.list();
-    const model = named !== undefined ? server.find(named) : served.length === 1 ? served[0] : undefined;
+    const model = named !== undefined ? server.find(named) : server.sole();
     metrics.requestAnswered(
       { model: model?.name ?? '(unknown)', version: model?.version ?? '', protocol },
       reply.statusCode,

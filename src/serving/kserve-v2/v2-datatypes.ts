@@ -1,4 +1,4 @@
-import type { TensorType } from '../named-tensor.js';
+import { isTensorType, type TensorType } from '../named-tensor.js';
 
 /**
  * KServe v2 / Open Inference Protocol datatypes and how they meet onnxruntime's element types.
@@ -59,7 +59,7 @@ export function datatypeOf(type: TensorType): V2Datatype {
  * (non-tensor outputs such as ZipMap's sequence of maps, or element types it has no name for).
  */
 export function datatypeOfSpecType(type: string): V2Datatype | null {
-  return Object.hasOwn(DATATYPE_OF, type) ? DATATYPE_OF[type as TensorType] : null;
+  return isTensorType(type) ? DATATYPE_OF[type] : null;
 }
 
 /** Bytes per element in the binary extension; null for BYTES, whose elements carry their own length. */

@@ -116,7 +116,7 @@ function columnValues(source: string, name: string, values: unknown): Column {
   if (!Array.isArray(values)) {
     throw new BadRequestError(`'${source}' must be a list with one value per row, got ${jsonKind(values)}`);
   }
-  const cells = values.map((value, row) => {
+  const cells = (values as unknown[]).map((value, row) => {
     if (!Array.isArray(value)) return value;
     if (value.length === 1) return value[0] as unknown;
     throw new BadRequestError(

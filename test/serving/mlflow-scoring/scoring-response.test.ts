@@ -48,7 +48,8 @@ describe('real model outputs', () => {
       })),
     });
     // Row 0 of breast_cancer.csv is malignant (target 0).
-    expect(JSON.parse(JSON.stringify(response)).predictions[0].label).toBe(0);
+    const sent = JSON.parse(JSON.stringify(response)) as { predictions: { label: number }[] };
+    expect(sent.predictions[0]?.label).toBe(0);
   });
 
   it('a tensor request: one array per output, nested by its dims', async () => {
