@@ -10,6 +10,7 @@ import { CheckService } from './contracts/check-service.js';
 import { ContractsService } from './contracts/contracts-service.js';
 import { PromotionGate } from './contracts/promotion-gate.js';
 import { DatasetsService, type ImportTuning } from './datasets/datasets-service.js';
+import { DeploymentsService } from './serving/deployments/deployments-service.js';
 import { EvaluationService } from './evaluation/evaluation-service.js';
 import { ModelDependents } from './registry/model-dependents.js';
 import { ModelAliasesService } from './registry/model-aliases-service.js';
@@ -57,6 +58,8 @@ export interface AssayContext {
   readonly checks: CheckService;
   /** The prediction log: read back, and labels joined (serving processes record into their own). */
   readonly predictions: PredictionLog;
+  /** Deployment definitions and the status serving processes report for them. */
+  readonly deployments: DeploymentsService;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,7 @@ export async function openAssay(options: AssayOptions): Promise<AssayContext> {
     contracts: new ContractsService(database, datasets, modelRegistration, auditLog, now),
     checks: new CheckService(database, evaluations, datasets, modelRegistration, now),
     predictions: new PredictionLog(database, artifactStore, DEFAULT_PREDICTION_LOG, {}, now),
+    deployments: new DeploymentsService(database, registeredModels, modelRegistration, now),
     async close() {
       await scoringThreads.close();
       await database.close();

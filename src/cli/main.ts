@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ASSAY_VERSION } from '../version.js';
 import { registerContractsCommand } from './commands/contracts-command.js';
 import { registerDatasetsCommand } from './commands/datasets-command.js';
+import { registerDeploymentsCommand } from './commands/deployments-command.js';
 import { registerDiffCommand } from './commands/diff-command.js';
 import { registerEvaluateCommand } from './commands/evaluate-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServerCommand(program);
   registerServeCommand(program);
+  registerDeploymentsCommand(program);
   registerPredictionsCommand(program);
   registerModelsCommand(program);
   registerDatasetsCommand(program);

@@ -1,5 +1,7 @@
 import type { ModelTask } from '../runtime/model-spec.js';
+import type { CreateDeploymentInput, DeploymentPatch } from '../serving/deployments/deployments-service.js';
 import type { LoggedPrediction } from '../serving/prediction-log/prediction-log.js';
+import type { DeploymentView } from '../views/deployment-views.js';
 import type {
   AliasView,
   CheckView,
@@ -98,5 +100,12 @@ export interface AssayClient {
   check(ref: string): Promise<CheckView>;
   /** Logged predictions of a deployment, oldest first, with their labels. */
   predictions(query: PredictionsQuery): Promise<LoggedPrediction[]>;
+  /** Deployments served by `assay server`. */
+  createDeployment(input: CreateDeploymentInput): Promise<DeploymentView>;
+  listDeployments(): Promise<DeploymentView[]>;
+  showDeployment(name: string): Promise<DeploymentView>;
+  /** What the patch leaves out stays; `canary: null` / `shadow: null` remove them. */
+  updateDeployment(name: string, patch: DeploymentPatch): Promise<DeploymentView>;
+  deleteDeployment(name: string): Promise<void>;
   close(): Promise<void>;
 }

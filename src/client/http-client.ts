@@ -22,6 +22,9 @@ import type {
   SetAliasInput,
 } from './assay-client.js';
 import type { LoggedPrediction } from '../serving/prediction-log/prediction-log.js';
+import type { CreateDeploymentInput, DeploymentPatch } from '../serving/deployments/deployments-service.js';
+import { createDeploymentBody, deploymentPatchBody } from '../views/deployment-bodies.js';
+import type { DeploymentView } from '../views/deployment-views.js';
 import { cliActor } from './actor.js';
 import { ClientError } from './client-error.js';
 import { splitRef } from './split-ref.js';
@@ -141,6 +144,30 @@ export class HttpClient implements AssayClient {
       `${API}/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(selector)}/check`,
       {},
     );
+  }
+
+  createDeployment(input: CreateDeploymentInput): Promise<DeploymentView> {
+    return this.request('POST', `${API}/deployments`, createDeploymentBody(input));
+  }
+
+  async listDeployments(): Promise<DeploymentView[]> {
+    return (await this.request<{ deployments: DeploymentView[] }>('GET', `${API}/deployments`)).deployments;
+  }
+
+  showDeployment(name: string): Promise<DeploymentView> {
+    return this.request('GET', `${API}/deployments/${encodeURIComponent(name)}`);
+  }
+
+  updateDeployment(name: string, patch: DeploymentPatch): Promise<DeploymentView> {
+    return this.request(
+      'PATCH',
+      `${API}/deployments/${encodeURIComponent(name)}`,
+      deploymentPatchBody(patch),
+    );
+  }
+
+  async deleteDeployment(name: string): Promise<void> {
+    await this.request('DELETE', `${API}/deployments/${encodeURIComponent(name)}`);
   }
 
   async close(): Promise<void> {}

@@ -22,6 +22,9 @@ import type {
   SetAliasInput,
 } from './assay-client.js';
 import type { LoggedPrediction } from '../serving/prediction-log/prediction-log.js';
+import type { CreateDeploymentInput, DeploymentPatch } from '../serving/deployments/deployments-service.js';
+import { deploymentView } from '../views/deployment-view-mappers.js';
+import type { DeploymentView } from '../views/deployment-views.js';
 import { splitRef } from './split-ref.js';
 
 /** The CLI on the embedded store: the same operations the server's /api/assay/v1 routes call. */
@@ -99,6 +102,26 @@ export class LocalClient implements AssayClient {
   check(ref: string): Promise<CheckView> {
     const { name, selector } = splitRef(ref);
     return this.operations.check(name, selector);
+  }
+
+  async createDeployment(input: CreateDeploymentInput): Promise<DeploymentView> {
+    return deploymentView(await this.assay.deployments.create(input));
+  }
+
+  async listDeployments(): Promise<DeploymentView[]> {
+    return (await this.assay.deployments.list()).map(deploymentView);
+  }
+
+  async showDeployment(name: string): Promise<DeploymentView> {
+    return deploymentView(await this.assay.deployments.get(name));
+  }
+
+  async updateDeployment(name: string, patch: DeploymentPatch): Promise<DeploymentView> {
+    return deploymentView(await this.assay.deployments.update(name, patch));
+  }
+
+  deleteDeployment(name: string): Promise<void> {
+    return this.assay.deployments.delete(name);
   }
 
   close(): Promise<void> {

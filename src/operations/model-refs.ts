@@ -21,6 +21,11 @@ export function parseModelRef(ref: unknown, field = 'model'): ModelSelector {
   return selector(ref.slice(0, at), ref.slice(at + 1));
 }
 
+/** A selector as typed: `NAME@VERSION` or `NAME@ALIAS` (parseModelRef reads it back). */
+export function formatModelRef(selector: ModelSelector): string {
+  return `${selector.name}@${selector.version ?? String(selector.alias)}`;
+}
+
 /** A version number or an alias, as in a URL path segment. */
 export function selector(name: string, text: string): ModelSelector {
   if (/^\d+$/.test(text)) {

@@ -21,6 +21,10 @@ export function validationErrorMessage(error: FastifyError): string {
     const missing = String(first.params.missingProperty ?? '');
     return missingParameterMessage(field ? `${field}.${missing}` : missing);
   }
+  if (first.keyword === 'additionalProperties') {
+    const unknown = String(first.params.additionalProperty ?? '');
+    return `Unknown parameter '${field ? `${field}.${unknown}` : unknown}' supplied. See the API docs for more information about request parameters.`;
+  }
   if (first.keyword === 'minLength' && first.data === '') {
     return missingParameterMessage(field);
   }

@@ -3,6 +3,7 @@ import type { Database, Dialect } from './database.js';
 import { initialSchema } from './migrations/0001-initial.js';
 import { behaviourSchema } from './migrations/0002-behaviour.js';
 import { predictionsSchema } from './migrations/0003-predictions.js';
+import { deploymentsSchema } from './migrations/0004-deployments.js';
 
 /** Versioned migrations in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -10,6 +11,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-initial': initialSchema(dialect),
     '0002-behaviour': behaviourSchema(dialect),
     '0003-predictions': predictionsSchema(),
+    '0004-deployments': deploymentsSchema(),
   };
 }
 

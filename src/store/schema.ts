@@ -248,6 +248,35 @@ export interface PredictionLabelsTable {
   time: number;
 }
 
+/** One row per deployment: its spec (selectors as typed, options as JSON) and its last reported status. */
+export interface DeploymentsTable {
+  name: string;
+  model: string;
+  canary_model: string | null;
+  canary_percent: number | null;
+  /** JSON of serving/deployments/deployment-spec.ts CanaryHaltRules. */
+  canary_halt_rules: string | null;
+  shadow_model: string | null;
+  /** JSON of serving/batching/batching-options.ts BatchingOptions. */
+  batching: string;
+  log_sample_rate: number;
+  generation: number;
+  creation_time: number;
+  last_updated_time: number;
+  status_state: string | null;
+  /** The generation the status was reported for, when the reporter said. */
+  status_generation: number | null;
+  served_version: number | null;
+  canary_version: number | null;
+  shadow_version: number | null;
+  status_error: string | null;
+  canary_halt_reason: string | null;
+  canary_halt_time: number | null;
+  /** JSON object. */
+  shadow_diff: string | null;
+  status_time: number | null;
+}
+
 export interface Schema {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -274,4 +303,5 @@ export interface Schema {
   prediction_batches: PredictionBatchesTable;
   prediction_index: PredictionIndexTable;
   prediction_labels: PredictionLabelsTable;
+  deployments: DeploymentsTable;
 }
