@@ -4,7 +4,9 @@ import { BehaviourOperations } from '../../operations/behaviour-operations.js';
 import { auditRoutes } from './audit-routes.js';
 import { behaviourRoutes } from './behaviour-routes.js';
 import { behaviourUploadRoutes } from './behaviour-upload-routes.js';
+import { deploymentRoutes } from './deployment-routes.js';
 import { predictionRoutes } from './prediction-routes.js';
+import { runnableModelRoutes } from './runnable-model-routes.js';
 
 export interface AssayApiOptions {
   context: AssayContext;
@@ -19,4 +21,6 @@ export const assayApi: FastifyPluginAsync<AssayApiOptions> = async (app, { conte
   await app.register(behaviourRoutes, { operations });
   await app.register(behaviourUploadRoutes, { operations, uploadLimitBytes });
   await app.register(predictionRoutes, { context });
+  await app.register(deploymentRoutes, { context });
+  await app.register(runnableModelRoutes, { context });
 };
