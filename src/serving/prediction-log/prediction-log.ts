@@ -1,36 +1,18 @@
 import type * as ApacheArrow from 'apache-arrow';
-import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { readArtifactBytes } from '../../artifacts/read-artifact-bytes.js';
 import { InvalidParameterError } from '../../errors/assay-error.js';
 import type { Database } from '../../store/database.js';
 import { PredictionRepository } from '../../store/prediction-repository.js';
-import { predictionColumns, type PredictionRecord } from './prediction-columns.js';
+import { LocalPredictionSink } from './local-prediction-sink.js';
 import { DEFAULT_PREDICTION_LOG, type PredictionLogOptions } from './prediction-log-options.js';
+import { PredictionLogThread } from './prediction-log-thread-client.js';
+import { PredictionRecorder, type LogHooks } from './prediction-recorder.js';
+import { BATCH_ID, newBatchId, type BatchSource } from './prediction-sink.js';
+import { RemotePredictionSink, type RemoteSinkOptions } from './remote-prediction-sink.js';
 
-/** Who a record's predictions came from. */
-export interface PredictionSource {
-  /** The served name clients used. */
-  readonly deployment: string;
-  readonly modelName: string;
-  readonly modelVersion: number;
-  /** Feature names of a tensor-mode model's single input, to name its columns. */
-  readonly featureNames: ReadonlyMap<string, readonly string[]>;
-}
-
-export interface LogHooks {
-  /** Records dropped because the buffer was full (their rows). */
-  readonly onDropped?: (rows: number) => void;
-  /** A flush failed: the records it held are lost, serving goes on. */
-  readonly onFlushError?: (error: unknown) => void;
-}
-
-interface Pending {
-  readonly source: PredictionSource;
-  readonly records: PredictionRecord[];
-  rows: number;
-}
+export type { LogHooks, PredictionSource } from './prediction-recorder.js';
+export type { BatchSource } from './prediction-sink.js';
 
 /** A logged prediction read back, with its label when one was sent. */
 export interface LoggedPrediction {
@@ -45,77 +27,63 @@ export interface LoggedPrediction {
   readonly label: unknown;
 }
 
+/** A batch uploaded by another serving process, as stored. */
+export interface StoredBatch {
+  readonly id: string;
+  readonly rows: number;
+  /** false: a batch with this id was stored before (a retried upload); nothing was written. */
+  readonly stored: boolean;
+}
+
+/** Longest deployment or model name a batch may carry (a deployment's name has at most 256 characters). */
+const MAX_NAME_LENGTH = 256;
+
 /**
- * The prediction log: every served prediction with its id, inputs, outputs, version, time and
- * latency, appended off the response path. `record` only queues references (no copy, no encoding);
- * flushes run in the background, write each batch as one Arrow file to the artifact store and index
- * its ids in the database. The buffer is bounded: when it is full, records are dropped and counted,
- * never blocking serving or growing memory. `close` flushes what is left (SIGTERM).
+ * The prediction log of the store this process opened: it records predictions as any
+ * PredictionRecorder does (into the artifact store and the database), stores batches uploaded by
+ * serving processes that opened no store (`storeBatch`), and reads the log back with its labels.
+ * Each batch is one Arrow file in the artifact store, its ids indexed in the database so that
+ * labels join by id.
  */
-export class PredictionLog {
+export class PredictionLog extends PredictionRecorder {
   private readonly repository: PredictionRepository;
-  private readonly pending = new Map<string, Pending>();
-  private buffered = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
-  private sampled = 0;
-  private closed = false;
+  private readonly local: LocalPredictionSink;
 
   constructor(
     private readonly database: Database,
     private readonly artifacts: ArtifactStore,
-    private readonly options: PredictionLogOptions = DEFAULT_PREDICTION_LOG,
-    private readonly hooks: LogHooks = {},
+    options: PredictionLogOptions = DEFAULT_PREDICTION_LOG,
+    hooks: LogHooks = {},
     private readonly now: () => number = Date.now,
   ) {
+    const thread = new PredictionLogThread();
+    const local = new LocalPredictionSink(database, artifacts, thread, now);
+    super(local, options, hooks, thread);
+    this.local = local;
     this.repository = new PredictionRepository(database.dialect);
   }
 
-  /** Queues one request's predictions (its tensors must not change afterwards). */
-  record(source: PredictionSource, record: PredictionRecord): void {
-    if (this.closed || !this.sample()) return;
-    const rows = record.inputs[0]?.dims[0] ?? 0;
-    if (this.buffered + rows > this.options.maxBufferedRows) {
-      this.hooks.onDropped?.(rows);
-      return;
+  /**
+   * Stores a batch another serving process recorded and encoded (its Arrow file, as the remote
+   * sink uploads it), exactly as a local flush stores one. The file is checked first (an `id`
+   * column of strings, `time` and `latency_ms` of numbers, at least one row): InvalidParameterError
+   * naming the problem, and nothing written, when it is not a prediction file. `id` names the
+   * batch (32 hex digits): a batch already stored under it is not stored again.
+   */
+  async storeBatch(source: BatchSource, bytes: Uint8Array, id: string = newBatchId()): Promise<StoredBatch> {
+    validateBatchSource(source);
+    if (!BATCH_ID.test(id)) {
+      throw new InvalidParameterError(`batch must be 32 lowercase hex digits, got '${id}'`);
     }
-    const key = `${source.deployment}\u0000${source.modelVersion}`;
-    let pending = this.pending.get(key);
-    if (!pending) {
-      pending = { source, records: [], rows: 0 };
-      this.pending.set(key, pending);
-    }
-    pending.records.push(record);
-    pending.rows += rows;
-    this.buffered += rows;
-    if (pending.rows >= this.options.flushRows) this.scheduleFlush(0);
-    else this.scheduleFlush(this.options.flushIntervalMs);
-  }
-
-  /** Writes everything queued so far; resolves when it is stored. */
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batches = [...this.pending.values()];
-    this.pending.clear();
-    this.flushing = this.flushing.then(async () => {
-      for (const batch of batches) {
-        try {
-          await this.write(batch);
-        } catch (error) {
-          this.hooks.onFlushError?.(error);
-        } finally {
-          this.buffered -= batch.rows;
-        }
-      }
-    });
-    await this.flushing;
-  }
-
-  /** Stops taking records and flushes what is queued. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.flush();
+    const stored = await this.local.storedRows(id);
+    if (stored !== null) return { id, rows: stored, stored: false };
+    const file = await this.thread.inspect(bytes, await this.local.indexFor(id));
+    const { deployment, modelName, modelVersion } = source;
+    return {
+      id,
+      rows: file.rows,
+      stored: await this.local.write({ ...file, id, source: { deployment, modelName, modelVersion } }),
+    };
   }
 
   /**
@@ -208,78 +176,44 @@ export class PredictionLog {
     }
     return latest ? found.reverse() : found;
   }
-
-  private sample(): boolean {
-    const rate = this.options.sampleRate;
-    if (rate >= 1) return true;
-    if (rate <= 0) return false;
-    // Deterministic: every 1/rate-th request, so that a rate's share holds over any window.
-    this.sampled += rate;
-    if (this.sampled >= 1) {
-      this.sampled -= 1;
-      return true;
-    }
-    return false;
-  }
-
-  private scheduleFlush(delayMs: number): void {
-    if (this.timer !== null && delayMs > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), delayMs);
-    this.timer.unref();
-  }
-
-  private async write(batch: Pending): Promise<void> {
-    const { source, records } = batch;
-    const { rows, ids, times, columns } = predictionColumns(records, source.featureNames);
-    if (rows === 0) return;
-    let first = Infinity;
-    let last = -Infinity;
-    for (const time of times) {
-      first = Math.min(first, time);
-      last = Math.max(last, time);
-    }
-    const arrow = await loadArrow();
-    const table = arrow.tableFromArrays(
-      Object.fromEntries(columns) as Record<string, Float64Array | string[]>,
-    );
-    const bytes = arrow.tableToIPC(table, 'file');
-    const id = randomUUID().replaceAll('-', '');
-    const path = `predictions/${encodeURIComponent(source.deployment)}/${id}.arrow`;
-    await this.artifacts.write(
-      path,
-      Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]),
-      {
-        maxBytes: Number.MAX_SAFE_INTEGER,
-      },
-    );
-    try {
-      await this.database.write(async (trx) => {
-        await this.repository.insertBatch(
-          trx,
-          {
-            id,
-            deployment: source.deployment,
-            model_name: source.modelName,
-            model_version: source.modelVersion,
-            first_time: first,
-            last_time: last,
-            row_count: rows,
-            artifact_path: path,
-            creation_time: this.now(),
-          },
-          ids,
-          times,
-        );
-      });
-    } catch (error) {
-      await this.artifacts.delete(path);
-      throw error;
-    }
-  }
 }
 
-/** Arrow loads on the first flush or query, not with every process that opens a context. */
+/** Arrow loads on the first query, not with every process that opens a context. */
 async function loadArrow(): Promise<typeof ApacheArrow> {
   return (await import('../../datasets/arrow/apache-arrow.js')).arrow;
+}
+
+/**
+ * A recorder for a serving process that opened no store (`assay serve --uri`): its batches are
+ * uploaded to the Assay server at `serverUrl`, which stores them; labels and queries go to that
+ * server. An upload that still fails after its retries is reported through `hooks.onFlushError`.
+ */
+export function remotePredictionRecorder(
+  serverUrl: string,
+  options: PredictionLogOptions = DEFAULT_PREDICTION_LOG,
+  hooks: LogHooks = {},
+  remote: RemoteSinkOptions = {},
+): PredictionRecorder {
+  return new PredictionRecorder(new RemotePredictionSink(serverUrl, remote), options, hooks);
+}
+
+/** A batch's source as another process sent it: InvalidParameterError naming the field otherwise. */
+export function validateBatchSource(source: BatchSource): void {
+  const name = (field: string, value: unknown): void => {
+    if (typeof value !== 'string' || value === '') throw new InvalidParameterError(`${field} is required`);
+    if (value.length > MAX_NAME_LENGTH) {
+      throw new InvalidParameterError(
+        `${field} is ${value.length} characters long; at most ${MAX_NAME_LENGTH}`,
+      );
+    }
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new InvalidParameterError(`${field} contains control characters`);
+  };
+  name('deployment', source.deployment);
+  name('model', source.modelName);
+  const version = source.modelVersion;
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new InvalidParameterError(`version must be a positive integer, got '${String(version)}'`);
+  }
 }
