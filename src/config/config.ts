@@ -33,6 +33,11 @@ export const serverConfigSchema = z.object({
     .default(10 * 1024 * MIB),
   /** How long SIGTERM waits for in-flight requests before closing connections anyway. */
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * How often a serving process asks the registry where the aliases it serves point, and (in
+   * `assay server`) which deployments exist: the longest a moved alias waits to be followed.
+   */
+  deploymentPollMs: z.coerce.number().int().min(50).default(2000),
 });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
@@ -47,6 +52,7 @@ const ENV_KEYS: Record<keyof ServerConfig, string> = {
   bodyLimitBytes: 'ASSAY_BODY_LIMIT_BYTES',
   artifactUploadLimitBytes: 'ASSAY_ARTIFACT_UPLOAD_LIMIT_BYTES',
   shutdownGraceMs: 'ASSAY_SHUTDOWN_GRACE_MS',
+  deploymentPollMs: 'ASSAY_DEPLOYMENT_POLL_MS',
 };
 
 export const serverEnvironmentVariables = ENV_KEYS;

@@ -2,6 +2,9 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { InvalidStateError } from '../errors/assay-error.js';
 import type { ModelSpec, Predictions } from './model-spec.js';
 
+/** What the collector reads of an output: onnxruntime's Tensor, or serving's NamedTensor. */
+type OutputTensor = Pick<Tensor, 'type' | 'dims' | 'data'>;
+
 /** The outputs a run must fetch for the spec's task. */
 function fetchedOutputs(spec: ModelSpec): string[] {
   if (spec.task === 'regression') return [spec.valueOutput as string];
@@ -28,7 +31,7 @@ class PredictionCollector {
   }
 
   /** Takes the outputs of rows [start, start + count) of the batch: the first `count` rows of each output. */
-  add(outputs: Record<string, Tensor>, start: number, count: number): void {
+  add(outputs: Record<string, OutputTensor>, start: number, count: number): void {
     const spec = this.spec;
     if (spec.task === 'regression') {
       // TypedArray.set converts float32 to float64 exactly.
@@ -67,13 +70,13 @@ class PredictionCollector {
   }
 }
 
-function output(outputs: Record<string, Tensor>, name: string | null): Tensor {
+function output(outputs: Record<string, OutputTensor>, name: string | null): OutputTensor {
   const tensor = name === null ? undefined : outputs[name];
   if (!tensor) throw new InvalidStateError(`onnxruntime returned no output '${name}'`);
   return tensor;
 }
 
-function numbers(tensor: Tensor, expected: number): Float32Array | Float64Array {
+function numbers(tensor: OutputTensor, expected: number): Float32Array | Float64Array {
   const data = tensor.data;
   if (!(data instanceof Float32Array || data instanceof Float64Array) || data.length < expected) {
     throw new InvalidStateError(
@@ -87,7 +90,7 @@ function numbers(tensor: Tensor, expected: number): Float32Array | Float64Array 
  * int64 labels to int32 by their low words (typed arrays use the platform's byte order, little-endian
  * on every platform onnxruntime-node ships for), checking each label fits.
  */
-function copyLabels(tensor: Tensor, out: Int32Array, start: number, count: number): void {
+function copyLabels(tensor: OutputTensor, out: Int32Array, start: number, count: number): void {
   const data = tensor.data;
   if (data instanceof Int32Array && data.length >= count) {
     out.set(data.subarray(0, count), start);
@@ -122,6 +125,17 @@ function argmaxLabels(
     }
     out[row] = best;
   }
+}
+
+/** The predictions in one call's outputs (`rows` rows), read as an evaluation reads them. */
+export function collectPredictions(
+  spec: ModelSpec,
+  outputs: Record<string, OutputTensor>,
+  rows: number,
+): Predictions {
+  const collector = new PredictionCollector(spec, rows);
+  collector.add(outputs, 0, rows);
+  return collector.result();
 }
 
 /**

@@ -8,12 +8,15 @@ import { opsRoutes } from './ops-routes.js';
 import { mlflowApi } from './mlflow/mlflow-api.js';
 import { assayApi } from './assay/assay-api.js';
 import { artifactProxyApi } from './artifacts/artifact-proxy-api.js';
+import { mountInference, type InferenceMountOptions } from './inference/inference-mount.js';
 
 export interface AppOptions {
   context: AssayContext;
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   artifactUploadLimitBytes: number;
+  /** The deployments served on the same port (KServe v2, MLflow scoring, `/metrics`), if any. */
+  inference?: Omit<InferenceMountOptions, 'logger' | 'bodyLimitBytes'>;
 }
 
 export const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
@@ -24,6 +27,13 @@ export const MLFLOW_ARTIFACTS_PREFIXES = [
 
 /** Builds the HTTP application. Routes only parse, call one service, and shape the answer. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const inference = options.inference
+    ? mountInference({
+        ...options.inference,
+        logger: options.logger,
+        bodyLimitBytes: options.bodyLimitBytes,
+      })
+    : null;
   const app = Fastify({
     loggerInstance: options.logger,
     // Fastify's two lines per request are replaced by one (request-logging.ts).
@@ -41,6 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { verbose: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    ...(inference ? { serverFactory: inference.serverFactory } : {}),
   });
 
   registerErrorHandling(app);
@@ -63,5 +74,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       uploadLimitBytes: options.artifactUploadLimitBytes,
     });
   }
+  await inference?.register(app);
   return app;
 }

@@ -80,6 +80,20 @@ export class ServedModel {
     return this.batcher.queueDepth;
   }
 
+  /** Whether one more request would be refused (503): mirrors skip rather than be refused. */
+  get queueFull(): boolean {
+    return this.batcher.queueDepth >= this.options.maxQueueSize;
+  }
+
+  /**
+   * Throws the refusal a request would get now (a full queue: 503), before the caller spends time
+   * decoding it: under overload, the requests refused are answered at once.
+   */
+  admit(): void {
+    const refused = this.batcher.refusal();
+    if (refused) throw refused;
+  }
+
   /**
    * Scores one request's inputs (`rows` rows), batched with whatever else is queued. It waits in
    * the queue until its own deadline or the model's queue timeout, whichever comes first.

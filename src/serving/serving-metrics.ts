@@ -70,7 +70,7 @@ export class ServingMetrics {
     string,
     { count: { inc(): void }; seconds: { observe(value: number): void } }
   >();
-  private readonly depthSources = new Map<string, { version: string; depth: () => number }>();
+  private readonly depthSources = new Map<string, { model: string; version: string; depth: () => number }>();
 
   constructor() {
     const sources = this.depthSources;
@@ -81,7 +81,7 @@ export class ServingMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [model, source] of sources) this.set({ model, version: source.version }, source.depth());
+        for (const { model, version, depth } of sources.values()) this.set({ model, version }, depth());
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'assay_' });
@@ -103,11 +103,11 @@ export class ServingMetrics {
   /** A model now served: its load time, and where its queue depth is read. */
   modelLoaded(model: string, version: string, seconds: number, depth: () => number): void {
     this.loadSeconds.set({ model, version }, seconds);
-    this.depthSources.set(model, { version, depth });
+    this.depthSources.set(`${model}\u0000${version}`, { model, version, depth });
   }
 
-  modelUnloaded(model: string): void {
-    this.depthSources.delete(model);
+  modelUnloaded(model: string, version: string): void {
+    this.depthSources.delete(`${model}\u0000${version}`);
   }
 
   predictionsDropped(rows: number): void {

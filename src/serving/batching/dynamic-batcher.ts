@@ -76,16 +76,8 @@ export class DynamicBatcher<I, O> {
    * time after which it must not start. Rejects with ServiceUnavailableError when the queue is full.
    */
   submit(input: I, rows: number, deadline: number | null = null): Promise<O> {
-    if (this.closed) return Promise.reject(new InvalidStateError('The model is shutting down'));
-    if (this.queue.length >= this.options.maxQueueSize) {
-      this.hooks.onRejected?.('queue_full');
-      return Promise.reject(
-        new ServiceUnavailableError(
-          `The model's queue is full (${this.options.maxQueueSize} requests waiting); retry shortly`,
-          1,
-        ),
-      );
-    }
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
     return new Promise<O>((resolve, reject) => {
       const request: Queued<I, O> = {
         input,
@@ -104,6 +96,20 @@ export class DynamicBatcher<I, O> {
       this.queue.push(request);
       this.dispatch();
     });
+  }
+
+  /**
+   * Why a request submitted now would be refused (shutting down, or a full queue: counted as
+   * rejected), or null. Callers ask before they decode a request, so that a refusal costs little.
+   */
+  refusal(): Error | null {
+    if (this.closed) return new InvalidStateError('The model is shutting down');
+    if (this.queue.length < this.options.maxQueueSize) return null;
+    this.hooks.onRejected?.('queue_full');
+    return new ServiceUnavailableError(
+      `The model's queue is full (${this.options.maxQueueSize} requests waiting); retry shortly`,
+      1,
+    );
   }
 
   /** Stops taking requests and resolves when everything queued or running has been answered. */

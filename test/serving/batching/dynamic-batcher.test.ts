@@ -85,7 +85,12 @@ describe('DynamicBatcher', () => {
       },
     );
     const running = batcher.submit('a', 1);
+    expect(batcher.refusal()).toBeNull();
     const queued = [batcher.submit('b', 1), batcher.submit('c', 1)];
+    // Asked before decoding a request (ServedModel.admit): the same refusal, counted once.
+    expect(batcher.refusal()).toBeInstanceOf(ServiceUnavailableError);
+    expect(rejected).toEqual(['queue_full']);
+    rejected.length = 0;
     const refused = batcher.submit('d', 1);
     await expect(refused).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(refused).rejects.toMatchObject({ httpStatus: 503, retryAfterSeconds: 1 });
