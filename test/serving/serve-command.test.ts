@@ -103,7 +103,55 @@ describe('assay serve (the CLI, as a process)', () => {
     }
   });
 
+  it('serves from an Assay server (--uri), under the name given, and logs its predictions there', async () => {
+    const server = await startServerProcess(['--port', '0'], { cwd });
+    // Another directory: the serving process opens no store of its own.
+    const elsewhere = await makeTempDir();
+    try {
+      const serving = await startServerProcess(
+        ['live=cancer@production', '--port', '0', '--uri', server.url],
+        {
+          cwd: elsewhere,
+          command: 'serve',
+        },
+      );
+      expect(serving.output()).toContain('live (version 1)');
+      expect(serving.output()).toContain(`the Assay server at ${server.url}`);
+      const row = FEATURES.map((column) => Number(cancer.rows[1]?.[column]));
+      const response = await fetch(`${serving.url}/v2/models/live/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', data: row }] }),
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { model_name: string }).model_name).toBe('live');
+      serving.child.kill('SIGTERM');
+      expect(await serving.exited).toEqual({ code: 0, signal: null });
+      // SIGTERM uploaded the log to the server, which stored it: read back through its API.
+      const logged = (await (
+        await fetch(`${server.url}/api/assay/v1/predictions?deployment=live`)
+      ).json()) as { predictions: { id: string; model: string; version: number }[] };
+      expect(logged.predictions).toEqual([
+        expect.objectContaining({
+          id: response.headers.get('x-assay-prediction-id'),
+          model: 'cancer',
+          version: 1,
+        }),
+      ]);
+      await expect(fs.readdir(elsewhere)).resolves.toEqual([]);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it.each([
+    [
+      ['cancer@1', '--uri', 'http://127.0.0.1:9', '--store', 'sqlite:x.db'],
+      'give --uri (an Assay server) or --store/--artifacts, not both',
+    ],
+    [['=cancer@1'], "'=cancer@1': the served name before '=' must be non-empty and hold no '/'"],
     [['cancer@staging'], "Model 'cancer' has no alias 'staging' (its aliases: production -> 1)"],
     [['cancer@1', '--max-batch-size', '0'], 'max_batch_size must be a positive integer, got 0'],
     [['cancer@1', '--instances', 'two'], "--instances must be a number, got 'two'"],

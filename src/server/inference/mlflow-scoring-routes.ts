@@ -1,57 +1,10 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidParameterError } from '../../errors/assay-error.js';
-import { decodeScoringRequest } from '../../serving/mlflow-scoring/scoring-request.js';
-import { encodeScoringResponse } from '../../serving/mlflow-scoring/scoring-response.js';
-import type { ServedModel } from '../../serving/served-model.js';
-import { inferenceErrors } from './inference-errors.js';
-import type { InferenceRoutesOptions } from './inference-routes-options.js';
-import { predictionId } from './prediction-id.js';
-import { logPredictions } from './prediction-logging.js';
-import { acceptRawBodies, bodyBytes } from './raw-body.js';
-import { countInferences } from './request-metrics.js';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ModelServer } from '../../serving/model-server.js';
 
 /**
- * MLflow's scoring protocol, as `mlflow models serve` answers it: `POST /invocations` (the one
- * model served) and `POST /models/{name}/invocations`, with `/ping` and `/health` for probes.
+ * MLflow's scoring server's probe: `GET /ping`, 200 once every model is ready. `POST /invocations`
+ * and `/models/{name}/invocations` are answered ahead of Fastify (inference-front.ts).
  */
-export const mlflowScoringRoutes: FastifyPluginAsync<InferenceRoutesOptions> = async (
-  app,
-  { server, metrics, log },
-) => {
-  acceptRawBodies(app);
-  inferenceErrors(app, 'mlflow');
-  countInferences(app, server, metrics, 'mlflow');
-
+export const mlflowScoringRoutes: FastifyPluginAsync<{ server: ModelServer }> = async (app, { server }) => {
   app.get('/ping', async (_request, reply) => reply.status(server.ready ? 200 : 503).send('\n'));
-
-  const score = async (
-    model: ServedModel,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<ReturnType<typeof encodeScoringResponse>> => {
-    const id = predictionId(request, reply);
-    const decoded = decodeScoringRequest(
-      request.headers['content-type'],
-      bodyBytes(request.body),
-      model.spec,
-    );
-    const outputs = await model.infer(decoded.inputs, decoded.rows);
-    logPredictions(log, server, model, { id, latencyMs: reply.elapsedTime, inputs: decoded.inputs, outputs });
-    return encodeScoringResponse(outputs, decoded.format);
-  };
-
-  app.post('/invocations', async (request, reply) => {
-    const model = server.sole();
-    if (!model) {
-      const served = server.list();
-      throw new InvalidParameterError(
-        `This server serves ${served.length} models (${served.map((each) => each.name).join(', ')}): post to /models/{name}/invocations`,
-      );
-    }
-    return score(model, request, reply);
-  });
-
-  app.post<{ Params: { name: string } }>('/models/:name/invocations', async (request, reply) => {
-    return score(server.get(request.params.name), request, reply);
-  });
 };

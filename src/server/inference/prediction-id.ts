@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { InferenceExchange } from './inference-exchange.js';
 
 /** The header every inference response carries, and a client may send to name its prediction. */
 export const PREDICTION_ID_HEADER = 'x-assay-prediction-id';
 
 /**
  * The prediction's id: the one the client gave (in the body, for KServe v2, else in the header),
- * or a new one. Set on the reply's header at once, so that errors carry it too.
+ * or a new one. Set on the response headers at once, so that errors carry it too.
  */
-export function predictionId(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  fromBody: string | null = null,
-): string {
-  const sent = request.headers[PREDICTION_ID_HEADER];
+export function predictionId(exchange: InferenceExchange, fromBody: string | null = null): string {
+  const sent = exchange.headers[PREDICTION_ID_HEADER];
   const id = fromBody ?? (typeof sent === 'string' && sent !== '' ? sent : randomUUID());
-  void reply.header(PREDICTION_ID_HEADER, id);
+  exchange.responseHeaders[PREDICTION_ID_HEADER] = id;
   return id;
 }

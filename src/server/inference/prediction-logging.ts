@@ -1,15 +1,30 @@
-import type { ModelServer } from '../../serving/model-server.js';
+import type { ModelServer, Routed } from '../../serving/model-server.js';
 import type { NamedTensor } from '../../serving/named-tensor.js';
-import type { PredictionLog } from '../../serving/prediction-log/prediction-log.js';
-import type { ServedModel } from '../../serving/served-model.js';
+import type { PredictionRecorder } from '../../serving/prediction-log/prediction-recorder.js';
 
-/** Hands an answered request's predictions to the log (a no-op without one). */
-export function logPredictions(
-  log: PredictionLog | null,
+/**
+ * After a request is answered: its predictions to the log (when there is one), and its inputs to
+ * the deployment's shadow (when it has one). Neither is on the response path.
+ */
+export function afterAnswer(
+  log: PredictionRecorder | null,
   server: ModelServer,
-  model: ServedModel,
-  entry: { id: string; latencyMs: number; inputs: readonly NamedTensor[]; outputs: readonly NamedTensor[] },
+  routed: Routed,
+  entry: {
+    id: string;
+    latencyMs: number;
+    rows: number;
+    inputs: readonly NamedTensor[];
+    outputs: readonly NamedTensor[];
+  },
 ): void {
+  routed.deployment.mirror(routed.model, entry.inputs, entry.rows, entry.outputs);
   if (log === null) return;
-  log.record(server.source(model), { ...entry, time: Date.now() });
+  log.record(server.source(routed), {
+    id: entry.id,
+    latencyMs: entry.latencyMs,
+    inputs: entry.inputs,
+    outputs: entry.outputs,
+    time: Date.now(),
+  });
 }
