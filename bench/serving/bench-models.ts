@@ -84,4 +84,20 @@ export const CNN: BenchModel = {
   },
 };
 
-export const MODELS: readonly BenchModel[] = [BC_WIDE_MLP, OWN_MLP, CNN];
+export const CIFAR_CNN: BenchModel = {
+  name: 'cifar',
+  title: 'CNN 3x32x32, CIFAR-10 size (4 x Conv+Relu, 2 x MaxPool, Gemm 128, Gemm 10)',
+  file: path.join(import.meta.dirname, 'fixtures/cnn-cifar-32x32.onnx'),
+  probabilitiesOutput: 'probabilities',
+  input: 'image',
+  rowDims: [3, 32, 32],
+  rows: (count) => {
+    const next = seeded(3232);
+    return Array.from({ length: count * 3 * 32 * 32 }, () => Math.floor(next() * 256) / 255);
+  },
+};
+
+/** The models whose point is one image per request, as a binary tensor. */
+export const IMAGE_MODELS: readonly BenchModel[] = [CNN, CIFAR_CNN];
+
+export const MODELS: readonly BenchModel[] = [BC_WIDE_MLP, OWN_MLP, ...IMAGE_MODELS];

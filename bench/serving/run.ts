@@ -13,7 +13,7 @@ import { describeMachine } from '../lib/machine.js';
 import { sampleRss } from '../lib/server.js';
 import { startBare, type BareKind } from './bare-process.js';
 import type { Calibration } from './calibration-report.js';
-import { BC_WIDE_MLP, CNN, MODELS, OWN_MLP, type BenchModel } from './bench-models.js';
+import { BC_WIDE_MLP, IMAGE_MODELS, MODELS, OWN_MLP, type BenchModel } from './bench-models.js';
 import { checkAnswer } from './check-answers.js';
 import { rawThroughput, registerModels, type RawThroughput } from './children.js';
 import { measure, storeRequest, type Point, type StoredRequest, type Timing } from './measure.js';
@@ -103,7 +103,7 @@ try {
   const oneRowRequests = ONE_ROW_MODELS.map((model) => storeRequest(dir, model, 1, 'json'));
   const largeJson = ONE_ROW_MODELS.map((model) => storeRequest(dir, model, 1000, 'json'));
   const largeBinary = ONE_ROW_MODELS.map((model) => storeRequest(dir, model, 1000, 'binary'));
-  const image = storeRequest(dir, CNN, 1, 'binary');
+  const images = IMAGE_MODELS.map((model) => storeRequest(dir, model, 1, 'binary'));
 
   // Right before points 2 and 3, on bc-wide-mlp's one-row body.
   const calibrationRequest = oneRowRequests.find((r) => r.model === BC_WIDE_MLP) as StoredRequest;
@@ -116,11 +116,11 @@ try {
   const fewConnections = new Map<string, Point>();
   const large: { request: StoredRequest; point: Point }[] = [];
   const rssMain = { idle: 0, end: 0 };
-  let imagesOn: Point | null = null;
+  const imagesOn = new Map<string, Point>();
   await withServer(
     MODELS,
     LOGGING_OFF,
-    [...oneRowRequests, ...largeJson, ...largeBinary, image],
+    [...oneRowRequests, ...largeJson, ...largeBinary, ...images],
     async (server) => {
       rssMain.idle = server.rssMb();
       for (const request of oneRowRequests) {
@@ -133,25 +133,33 @@ try {
         progress(`${request.model.title}: 1,000-row requests, ${request.headers['content-type']}`);
         large.push({ request, point: await measure(server, request, LARGE_CONNECTIONS, TIMING) });
       }
-      progress(`CNN: one image per binary request, ${CONNECTIONS} connections, batching on`);
-      imagesOn = await measure(server, image, CONNECTIONS, TIMING);
+      for (const image of images) {
+        progress(
+          `${image.model.title}: one image per binary request, ${CONNECTIONS} connections, batching on`,
+        );
+        imagesOn.set(image.model.name, await measure(server, image, CONNECTIONS, TIMING));
+      }
       rssMain.end = server.rssMb();
     },
   );
 
   const batchingOff = new Map<string, Point>();
-  let imagesOff: Point | null = null;
+  const imagesOff = new Map<string, Point>();
   await withServer(
     MODELS,
     ['--max-batch-size', '1', ...LOGGING_OFF],
-    [...oneRowRequests, image],
+    [...oneRowRequests, ...images],
     async (server) => {
       for (const request of oneRowRequests) {
         progress(`${request.model.title}: one-row JSON, ${CONNECTIONS} connections, batching off`);
         batchingOff.set(request.model.name, await measure(server, request, CONNECTIONS, TIMING));
       }
-      progress(`CNN: one image per binary request, ${CONNECTIONS} connections, batching off`);
-      imagesOff = await measure(server, image, CONNECTIONS, TIMING);
+      for (const image of images) {
+        progress(
+          `${image.model.title}: one image per binary request, ${CONNECTIONS} connections, batching off`,
+        );
+        imagesOff.set(image.model.name, await measure(server, image, CONNECTIONS, TIMING));
+      }
     },
   );
 
@@ -171,9 +179,11 @@ try {
   // sizes the servers ran (from their /metrics), so that each ratio compares like with like.
   const raw = new Map<string, Map<number, RawThroughput>>();
   for (const model of MODELS) {
-    const effective =
-      model === CNN ? [imagesOn, imagesOff] : [batchingOn.get(model.name), loggingOn.get(model.name)];
-    const batches = new Set([1, 64, ...(model === CNN ? [] : [1000])]);
+    const image = IMAGE_MODELS.includes(model);
+    const effective = image
+      ? [imagesOn.get(model.name), imagesOff.get(model.name)]
+      : [batchingOn.get(model.name), loggingOn.get(model.name)];
+    const batches = new Set([1, 64, ...(image ? [] : [1000])]);
     for (const point of effective) {
       const batch = roundBatch((point as Point | null)?.meanBatch);
       if (batch !== null) batches.add(batch);
@@ -228,7 +238,11 @@ try {
     loggingOn: PREDICTION_LOGGING ? loggingOn : null,
     fewConnections,
     large,
-    images: { on: imagesOn as Point | null, off: imagesOff as Point | null },
+    images: IMAGE_MODELS.map((model) => ({
+      model,
+      on: imagesOn.get(model.name) ?? null,
+      off: imagesOff.get(model.name) ?? null,
+    })),
     overload,
     rssMain,
   };
