@@ -92,7 +92,10 @@ describe('the inference front', () => {
     const late = await post('/models/m/invocations');
     expect(late.status).toBe(504);
     expect(late.headers.get('retry-after')).toBeNull();
-    expect(late.headers.get('x-assay-prediction-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // Generated ids are time-ordered (UUIDv7), so that the log's id index grows at its end.
+    expect(late.headers.get('x-assay-prediction-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(await late.json()).toEqual({ error_code: 'DEADLINE_EXCEEDED', message: 'too late' });
     models.error = new InvalidParameterError("Input 'x': missing");
     const bad = await post('/v2/models/m/versions/2/infer');
