@@ -174,11 +174,6 @@ export class ModelServer {
     return { deployment, model: deployment.route(key, version) };
   }
 
-  /** The main version served as `name`, checked against `version` when the client names one. */
-  get(name: string, version?: string): ServedModel {
-    return this.route(name, version).model;
-  }
-
   /** Where a served model's predictions come from, for the prediction log. */
   source(routed: Routed): PredictionSource {
     const source = routed.deployment.source(routed.model);

@@ -10,6 +10,7 @@ import {
 } from '../errors/assay-error.js';
 import { MAX_MODEL_BYTES } from '../registry/model-registration-files.js';
 import type { ModelSpec } from '../runtime/model-spec.js';
+import { parseAssayServerUrl } from './assay-server-url.js';
 import type { CatalogModel, ModelCatalog } from './model-catalog.js';
 import { parseModelSpec } from './model-spec-json.js';
 
@@ -158,26 +159,9 @@ class AssayServer {
     baseUrl: string,
     private readonly timeoutMs: number,
   ) {
-    let url: URL;
-    try {
-      url = new URL(baseUrl);
-    } catch {
-      throw new InvalidParameterError(`The Assay server URL '${baseUrl}' is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidParameterError(
-        `The Assay server URL '${baseUrl}' must start with http:// or https://`,
-      );
-    }
-    // Credentials in the URL travel as HTTP Basic (the server's actor), as MLflow's clients send them.
-    if (url.username !== '') {
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      this.headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-      url.username = '';
-      url.password = '';
-    }
-    // A server behind a path prefix keeps it; a trailing '/' would double the paths' own.
-    this.display = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    const server = parseAssayServerUrl(baseUrl);
+    Object.assign(this.headers, server.headers);
+    this.display = server.base;
   }
 
   /**

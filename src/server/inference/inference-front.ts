@@ -129,6 +129,7 @@ function finished(
     status,
     elapsedMs / 1000,
   );
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
   const line = {
     method: 'POST',
     url: request.url,
@@ -136,9 +137,7 @@ function finished(
     durationMs: Math.round(elapsedMs * 100) / 100,
     remote: request.socket.remoteAddress,
   };
-  if (status >= 500) options.logger.error(line, 'request');
-  else if (status >= 400) options.logger.warn(line, 'request');
-  else options.logger.info(line, 'request');
+  options.logger[level](line, 'request');
 }
 
 function send(
@@ -149,7 +148,10 @@ function send(
   body: Buffer | string,
 ): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  response.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': bytes.byteLength });
+  // `headers` is the caller's own object, made for this response.
+  headers['content-type'] = contentType;
+  headers['content-length'] = String(bytes.byteLength);
+  response.writeHead(status, headers);
   response.end(bytes);
 }
 

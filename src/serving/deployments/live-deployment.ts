@@ -125,11 +125,6 @@ export class LiveDeployment {
     return this.sources.get(model);
   }
 
-  /** Whether `model` is one of this deployment's. */
-  serves(model: ServedModel): boolean {
-    return this.sources.has(model);
-  }
-
   /** A request `model` answered with `status` after `latencyMs`: canary requests feed the halt rules. */
   answered(model: ServedModel, status: number, latencyMs: number): void {
     const monitor = this.monitor;
@@ -161,7 +156,7 @@ export class LiveDeployment {
     const diff = this.diff;
     if (!shadow || !diff || model !== this.models.main) return;
     if (shadow.queueFull) {
-      diff.skip();
+      diff.countSkipped();
       return;
     }
     const copies = inputs.map((input) => ({ ...input, data: input.data.slice() }) as NamedTensor);

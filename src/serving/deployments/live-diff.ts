@@ -69,7 +69,7 @@ export class LiveDiff {
   }
 
   /** A request not mirrored because the shadow's queue was full: serving never waits for it. */
-  skip(): void {
+  countSkipped(): void {
     this.skipped += 1;
   }
 

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { AssayError, InvalidParameterError, PayloadTooLargeError } from '../../errors/assay-error.js';
+import { parseAssayServerUrl } from '../assay-server-url.js';
 import type { PredictionFile, PredictionSink } from './prediction-sink.js';
 
 export interface RemoteSinkOptions {
@@ -47,27 +48,11 @@ export class RemotePredictionSink implements PredictionSink {
     serverUrl: string,
     private readonly options: RemoteSinkOptions = {},
   ) {
-    let url: URL;
-    try {
-      url = new URL(serverUrl);
-    } catch {
-      throw new InvalidParameterError(`The Assay server URL '${serverUrl}' is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidParameterError(
-        `The Assay server URL '${serverUrl}' must start with http:// or https://`,
-      );
-    }
-    // Credentials in the URL travel as HTTP Basic, as the CLI's and MLflow's clients send them.
-    if (url.username !== '') {
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      this.headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-      url.username = '';
-      url.password = '';
-    }
-    this.display = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    const server = parseAssayServerUrl(serverUrl);
+    Object.assign(this.headers, server.headers);
+    this.display = server.base;
     this.url = new URL(`${this.display}${PREDICTION_BATCHES_PATH}`);
-    this.agent = new (url.protocol === 'https:' ? https.Agent : http.Agent)({
+    this.agent = new (server.https ? https.Agent : http.Agent)({
       keepAlive: true,
       maxSockets: 2,
     });

@@ -32,6 +32,12 @@ describeEachStore(
       client = new HttpClient(`http://127.0.0.1:${server.port}`);
     });
 
+    /** Whatever an answer of /deployments may hold: a view, a list, or an error. */
+    type Answer = DeploymentView & {
+      deployments: DeploymentView[];
+      error_code?: string;
+      message?: string;
+    };
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${base}${path}`, {
         method,
@@ -39,8 +45,7 @@ describeEachStore(
           ? {}
           : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
-      return { status: response.status, body: (await response.json()) as any };
+      return { status: response.status, body: (await response.json()) as Answer };
     };
 
     it('creates a deployment and answers its view, snake_case, as GET shows it', async () => {
