@@ -257,6 +257,29 @@ describeEachStore(
       ]);
     });
 
+    it('GET /predictions streams a large result batch by batch, oldest first, within the limit', async () => {
+      const ids = (batch: number) => Array.from({ length: 5000 }, (_, i) => `s-${batch}-${i}`);
+      for (let batch = 0; batch < 3; batch += 1) {
+        const stored = await upload('deployment=big&model=m&version=1', validFile(ids(batch), 1000 + batch));
+        expect(stored.statusCode).toBe(200);
+      }
+      const response = await fetch(`${url}/api/assay/v1/predictions?deployment=big&limit=12000`);
+      expect(response.status).toBe(200);
+      // Streamed: no length known up front.
+      expect(response.headers.get('content-length')).toBeNull();
+      expect(response.headers.get('transfer-encoding')).toBe('chunked');
+      const body = (await response.json()) as { predictions: { id: string; time: number }[] };
+      expect(body.predictions.map((prediction) => prediction.id)).toEqual(
+        [...ids(0), ...ids(1), ...ids(2)].slice(0, 12000),
+      );
+      const none = await fetch(`${url}/api/assay/v1/predictions?deployment=nothing-here`);
+      expect(await none.json()).toEqual({ predictions: [] });
+      const latest = await fetch(`${url}/api/assay/v1/predictions?deployment=big&limit=2&latest=true`);
+      expect(
+        ((await latest.json()) as { predictions: { id: string }[] }).predictions.map((p) => p.id),
+      ).toEqual(['s-2-4998', 's-2-4999']);
+    });
+
     it('a batch id uploaded twice is stored once', async () => {
       const batch = 'ab'.repeat(16);
       const query = `deployment=up-b&model=m&version=1&batch=${batch}`;

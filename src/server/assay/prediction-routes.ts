@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { AssayContext } from '../../context.js';
 import { InvalidParameterError, PayloadTooLargeError } from '../../errors/assay-error.js';
+import type { LoggedPrediction } from '../../serving/prediction-log/prediction-log.js';
 import { ARROW_FILE_TYPE } from '../../serving/prediction-log/remote-prediction-sink.js';
 
-/** Predictions one query returns at most. */
-const MAX_PREDICTIONS = 10_000;
+/**
+ * Predictions one query returns at most. Oldest-first results are streamed a stored batch at a
+ * time, so memory does not grow with the limit; `latest` results are gathered (newest batches
+ * are read first) and bounded by the same limit.
+ */
+const MAX_PREDICTIONS = 1_000_000;
 
 /**
  * The largest batch a serving process may upload. Its log closes a batch at 32 MiB of Arrow file
@@ -46,7 +52,13 @@ export const predictionRoutes: FastifyPluginAsyncTypebox<{ context: AssayContext
         }),
       },
     },
-    async (request) => ({ predictions: await context.predictions.query(request.query) }),
+    async (request, reply) => {
+      if (request.query.latest === true)
+        return { predictions: await context.predictions.query(request.query) };
+      return reply
+        .type('application/json')
+        .send(Readable.from(jsonPages(context.predictions.pages(request.query))));
+    },
   );
 
   app.post('/predictions/labels', async (request) => {
@@ -124,4 +136,16 @@ async function readBody(payload: IncomingMessage, declared: string | undefined):
     at += chunk.length;
   }
   return body;
+}
+
+/** `{"predictions": [...]}` written page by page, as the pages are read. */
+async function* jsonPages(pages: AsyncGenerator<LoggedPrediction[]>): AsyncGenerator<string> {
+  yield '{"predictions":[';
+  let first = true;
+  for await (const page of pages) {
+    if (page.length === 0) continue;
+    yield (first ? '' : ',') + page.map((prediction) => JSON.stringify(prediction)).join(',');
+    first = false;
+  }
+  yield ']}';
 }

@@ -14,6 +14,16 @@ import { RemotePredictionSink, type RemoteSinkOptions } from './remote-predictio
 export type { LogHooks, PredictionSource } from './prediction-recorder.js';
 export type { BatchSource } from './prediction-sink.js';
 
+/** Which logged predictions to read back. */
+export interface PredictionQuery {
+  readonly deployment: string;
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+  readonly version?: number | undefined;
+  readonly limit?: number | undefined;
+  readonly latest?: boolean | undefined;
+}
+
 /** A logged prediction read back, with its label when one was sent. */
 export interface LoggedPrediction {
   readonly id: string;
@@ -114,20 +124,24 @@ export class PredictionLog extends PredictionRecorder {
    * Logged predictions of a deployment, oldest first, with their labels: the first `limit` in the
    * window, or with `latest` the last `limit` (what `assay predictions tail` shows).
    */
-  async query(filter: {
-    deployment: string;
-    from?: number | undefined;
-    to?: number | undefined;
-    version?: number | undefined;
-    limit?: number | undefined;
-    latest?: boolean | undefined;
-  }): Promise<LoggedPrediction[]> {
+  async query(filter: PredictionQuery): Promise<LoggedPrediction[]> {
+    const found: LoggedPrediction[] = [];
+    for await (const page of this.pages(filter)) found.push(...page);
+    return filter.latest === true ? found.reverse() : found;
+  }
+
+  /**
+   * The same predictions, one stored batch at a time, so that a large result is never held
+   * whole (the API streams them). With `latest`, newest first.
+   */
+  async *pages(filter: PredictionQuery): AsyncGenerator<LoggedPrediction[]> {
     const limit = filter.limit ?? 1000;
     const arrow = await loadArrow();
     const batches = await this.repository.batches(this.database.db, filter);
-    const found: LoggedPrediction[] = [];
     const latest = filter.latest === true;
+    let count = 0;
     for (const batch of latest ? [...batches].reverse() : batches) {
+      if (count >= limit) return;
       const table = arrow.tableFromIPC(await readArtifactBytes(this.artifacts, batch.artifact_path));
       const names = table.schema.fields.map((field) => field.name);
       const columns = names.map((name) => table.getChild(name)?.toArray() as ArrayLike<unknown>);
@@ -136,7 +150,7 @@ export class PredictionLog extends PredictionRecorder {
       const times = at('time');
       const latencies = at('latency_ms');
       const chosen: number[] = [];
-      for (let step = 0; step < table.numRows && found.length + chosen.length < limit; step += 1) {
+      for (let step = 0; step < table.numRows && count + chosen.length < limit; step += 1) {
         const row = latest ? table.numRows - 1 - step : step;
         const time = times[row] as number;
         if (
@@ -150,7 +164,7 @@ export class PredictionLog extends PredictionRecorder {
         this.database.db,
         chosen.map((row) => String(ids[row])),
       );
-      for (const row of chosen) {
+      const page = chosen.map((row): LoggedPrediction => {
         const id = String(ids[row]);
         const inputs: Record<string, number | string> = {};
         const outputs: Record<string, number | string> = {};
@@ -160,7 +174,7 @@ export class PredictionLog extends PredictionRecorder {
           else if (name.startsWith('out.')) outputs[name.slice(4)] = value;
         });
         const label = labels.get(id);
-        found.push({
+        return {
           id,
           deployment: batch.deployment,
           model: batch.model_name,
@@ -170,11 +184,11 @@ export class PredictionLog extends PredictionRecorder {
           inputs,
           outputs,
           label: label === undefined ? null : (JSON.parse(label) as unknown),
-        });
-      }
-      if (found.length >= limit) break;
+        };
+      });
+      count += page.length;
+      if (page.length > 0) yield page;
     }
-    return latest ? found.reverse() : found;
   }
 }
 
