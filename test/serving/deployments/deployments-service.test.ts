@@ -337,12 +337,14 @@ describeEachStore(
     });
 
     it('answers an unknown deployment with RESOURCE_DOES_NOT_EXIST', async () => {
+      // Thunks, so each call starts only once the previous rejection is caught (an array of
+      // promises would leave the later ones rejecting unhandled while the first is awaited).
       for (const attempt of [
-        assay.deployments.get('ghost'),
-        assay.deployments.update('ghost', { logSampleRate: 0.5 }),
-        assay.deployments.delete('ghost'),
+        () => assay.deployments.get('ghost'),
+        () => assay.deployments.update('ghost', { logSampleRate: 0.5 }),
+        () => assay.deployments.delete('ghost'),
       ]) {
-        const error = await attempt.catch((caught: unknown) => caught);
+        const error = await attempt().catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(NotFoundError);
         expect((error as Error).message).toBe('Deployment with name=ghost not found');
       }
