@@ -15,7 +15,7 @@ export class InferenceError extends InvalidStateError {}
 
 /**
  * One runtime instance of a served model: an inference thread (inference-thread.ts) holding one
- * session. The batcher sends it one batch at a time.
+ * session. It runs the batches it is handed one after the other (the batcher hands it two at most).
  */
 export class InferenceInstance {
   private readonly worker: Worker;

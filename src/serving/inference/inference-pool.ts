@@ -2,14 +2,16 @@ import type { NamedTensor } from '../named-tensor.js';
 import { InferenceInstance } from './inference-instance.js';
 
 /**
- * A served model version's runtime instances. The batcher runs at most as many batches at once as
- * there are instances, so `run` always finds one idle.
+ * A served model version's runtime instances. A batch goes to the instance holding the fewest:
+ * with the batcher's two per instance (one running, one handed over behind it), an idle instance
+ * is always chosen before a busy one takes a second.
  */
 export class InferencePool {
-  private readonly idle: InferenceInstance[];
+  /** Batches handed to each instance and not yet answered. */
+  private readonly outstanding: number[];
 
   private constructor(private readonly instances: readonly InferenceInstance[]) {
-    this.idle = [...instances];
+    this.outstanding = instances.map(() => 0);
   }
 
   /** Starts `count` instances of the model, side by side; if any fails, none is left running. */
@@ -26,17 +28,22 @@ export class InferencePool {
     return new InferencePool(instances);
   }
 
+  /** Runs a batch on the least busy instance (its thread runs what it is handed in order). */
   async run(
     inputs: readonly NamedTensor[],
     outputs: readonly string[],
     owned: boolean,
   ): Promise<NamedTensor[]> {
-    const instance = this.idle.pop();
-    if (!instance) throw new Error('InferencePool.run called with every instance busy');
+    let chosen = 0;
+    for (let i = 1; i < this.instances.length; i += 1) {
+      if ((this.outstanding[i] as number) < (this.outstanding[chosen] as number)) chosen = i;
+    }
+    const instance = this.instances[chosen] as InferenceInstance;
+    this.outstanding[chosen] = (this.outstanding[chosen] as number) + 1;
     try {
       return await instance.run(inputs, outputs, owned);
     } finally {
-      this.idle.push(instance);
+      this.outstanding[chosen] = (this.outstanding[chosen] as number) - 1;
     }
   }
 

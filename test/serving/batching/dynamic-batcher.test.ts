@@ -35,27 +35,54 @@ describe('DynamicBatcher', () => {
     await expect(answer).resolves.toBe('out:a');
   });
 
-  it('batches what queued while the instance was busy, up to max_batch_size rows', async () => {
+  it('hands the instance one batch behind the running one; the rest queue and batch up to max_batch_size rows', async () => {
     const executor = new HeldExecutor();
     const events: BatchEvent[] = [];
     const batcher = new DynamicBatcher(batchingOptions({ maxBatchSize: 4 }), executor.execute, {
       onBatch: (event) => events.push(event),
     });
-    const answers = ['a', 'b', 'c', 'd', 'e', 'f'].map((input) => batcher.submit(input, 1));
-    expect(executor.batches).toEqual([['a']]);
+    const answers = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((input) => batcher.submit(input, 1));
+    // 'a' runs, 'b' is handed over behind it (the instance starts it the moment 'a' is done).
+    expect(executor.batches).toEqual([['a'], ['b']]);
+    expect(batcher.running).toBe(2);
     expect(batcher.queueDepth).toBe(5);
     await executor.release();
-    expect(executor.batches).toEqual([['a'], ['b', 'c', 'd', 'e']]);
+    expect(executor.batches).toEqual([['a'], ['b'], ['c', 'd', 'e', 'f']]);
     await executor.release();
-    expect(executor.batches.at(-1)).toEqual(['f']);
+    expect(executor.batches.at(-1)).toEqual(['g']);
+    await executor.release();
     await executor.release();
     await expect(Promise.all(answers)).resolves.toEqual(
-      ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `out:${x}`),
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((x) => `out:${x}`),
     );
     expect(events.map((event) => [event.requests, event.rows])).toEqual([
       [1, 1],
+      [1, 1],
       [4, 4],
       [1, 1],
+    ]);
+  });
+
+  it('times a handed-over batch from when the batch ahead of it is answered', async () => {
+    let clock = 0;
+    const executor = new HeldExecutor();
+    const events: BatchEvent[] = [];
+    const batcher = new DynamicBatcher(
+      batchingOptions({ maxBatchSize: 4 }),
+      executor.execute,
+      { onBatch: (event) => events.push(event) },
+      () => clock,
+    );
+    const first = batcher.submit('a', 1); // runs from 0
+    const second = batcher.submit('b', 1); // handed over at 0
+    clock = 10;
+    await executor.release(); // 'a' answered at 10: 'b' starts
+    clock = 25;
+    await executor.release();
+    await Promise.all([first, second]);
+    expect(events.map(({ queueMs, runMs }) => ({ queueMs, runMs }))).toEqual([
+      { queueMs: [0], runMs: 10 },
+      { queueMs: [10], runMs: 15 },
     ]);
   });
 
@@ -84,7 +111,7 @@ describe('DynamicBatcher', () => {
         onRejected: (reason) => rejected.push(reason),
       },
     );
-    const running = batcher.submit('a', 1);
+    const running = [batcher.submit('a', 1), batcher.submit('handed over', 1)];
     expect(batcher.refusal()).toBeNull();
     const queued = [batcher.submit('b', 1), batcher.submit('c', 1)];
     // Asked before decoding a request (ServedModel.admit): the same refusal, counted once.
@@ -98,7 +125,8 @@ describe('DynamicBatcher', () => {
     expect(rejected).toEqual(['queue_full']);
     await executor.release();
     await executor.release();
-    await expect(running).resolves.toBe('out:a');
+    await executor.release();
+    await expect(Promise.all(running)).resolves.toEqual(['out:a', 'out:handed over']);
     await expect(Promise.all(queued)).resolves.toEqual(['out:b', 'out:c']);
   });
 
@@ -108,7 +136,7 @@ describe('DynamicBatcher', () => {
     const batcher = new DynamicBatcher(batchingOptions(), executor.execute, {
       onRejected: (reason) => rejected.push(reason),
     });
-    const running = batcher.submit('slow', 1);
+    const running = [batcher.submit('slow', 1), batcher.submit('handed over', 1)];
     const late = batcher.submit('late', 1, performance.now() + 20);
     const patient = batcher.submit('patient', 1, performance.now() + 10_000);
     await expect(late).rejects.toBeInstanceOf(DeadlineExceededError);
@@ -116,7 +144,8 @@ describe('DynamicBatcher', () => {
     expect(rejected).toEqual(['deadline']);
     await executor.release();
     await executor.release();
-    await expect(running).resolves.toBe('out:slow');
+    await executor.release();
+    await expect(Promise.all(running)).resolves.toEqual(['out:slow', 'out:handed over']);
     await expect(patient).resolves.toBe('out:patient');
     expect(executor.batches.flat()).not.toContain('late');
   });
@@ -124,7 +153,7 @@ describe('DynamicBatcher', () => {
   it('fails only the request that breaks its batch: the others are run again alone', async () => {
     const executor = new HeldExecutor();
     const batcher = new DynamicBatcher(batchingOptions({ maxBatchSize: 8 }), executor.execute);
-    const first = batcher.submit('first', 1);
+    const first = [batcher.submit('first', 1), batcher.submit('second', 1)];
     // Settled into values at once, so that the expected rejection is never left unhandled.
     const answers = ['a', 'poison', 'b'].map((input) =>
       batcher.submit(input, 1).then(
@@ -133,30 +162,31 @@ describe('DynamicBatcher', () => {
       ),
     );
     await executor.release(); // first
+    await executor.release(); // second
     await executor.release(); // a, poison, b together: fails
     await executor.release(); // a alone
     await executor.release(); // poison alone
     await executor.release(); // b alone
-    await expect(first).resolves.toBe('out:first');
+    await expect(Promise.all(first)).resolves.toEqual(['out:first', 'out:second']);
     await expect(Promise.all(answers)).resolves.toEqual([
       'out:a',
       'failed: the model refused poison',
       'out:b',
     ]);
-    expect(executor.batches).toEqual([['first'], ['a', 'poison', 'b'], ['a'], ['poison'], ['b']]);
+    expect(executor.batches).toEqual([['first'], ['second'], ['a', 'poison', 'b'], ['a'], ['poison'], ['b']]);
   });
 
-  it('keeps every instance busy: with two, two batches run side by side', async () => {
+  it('keeps every instance busy: with two, two batches run side by side and two wait behind them', async () => {
     const executor = new HeldExecutor();
     const batcher = new DynamicBatcher(batchingOptions({ maxBatchSize: 2, instances: 2 }), executor.execute);
-    const answers = ['a', 'b', 'c', 'd'].map((input) => batcher.submit(input, 1));
-    expect(executor.batches).toEqual([['a'], ['b']]);
-    expect(batcher.running).toBe(2);
+    const answers = ['a', 'b', 'c', 'd', 'e', 'f'].map((input) => batcher.submit(input, 1));
+    expect(executor.batches).toEqual([['a'], ['b'], ['c'], ['d']]);
+    expect(batcher.running).toBe(4);
+    expect(batcher.queueDepth).toBe(2);
     await executor.release();
-    expect(executor.batches.at(-1)).toEqual(['c', 'd']);
-    await executor.release();
-    await executor.release();
-    await Promise.all(answers);
+    expect(executor.batches.at(-1)).toEqual(['e', 'f']);
+    for (let i = 0; i < 4; i += 1) await executor.release();
+    await expect(Promise.all(answers)).resolves.toHaveLength(6);
   });
 
   it('with a queue delay, waits for company until the batch is full or the delay is up', async () => {
@@ -190,11 +220,12 @@ describe('DynamicBatcher', () => {
       batchingOptions({ maxBatchSize: 8, preferredBatchSizes: [2, 4] }),
       executor.execute,
     );
-    const answers = ['x', 'a', 'b', 'c', 'd', 'e', 'f'].map((input) => batcher.submit(input, 1));
+    const answers = ['x', 'y', 'a', 'b', 'c', 'd', 'e', 'f'].map((input) => batcher.submit(input, 1));
     await executor.release();
-    expect(executor.batches[1]).toEqual(['a', 'b', 'c', 'd']);
+    expect(executor.batches[2]).toEqual(['a', 'b', 'c', 'd']);
     await executor.release();
-    expect(executor.batches[2]).toEqual(['e', 'f']);
+    expect(executor.batches[3]).toEqual(['e', 'f']);
+    await executor.release();
     await executor.release();
     await Promise.all(answers);
   });
