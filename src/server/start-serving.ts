@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import type pino from 'pino';
 import type { ServerConfig } from '../config/config.js';
 import { openAssay, type AssayContext } from '../context.js';
 import { localCatalog, type ModelCatalog } from '../serving/model-catalog.js';
 import { remoteCatalog } from '../serving/remote-catalog.js';
 import { ModelServer, type ServeRequest } from '../serving/model-server.js';
 import { ServingMetrics } from '../serving/serving-metrics.js';
+import { createLogger } from './logger.js';
 import {
   DEFAULT_PREDICTION_LOG,
   type PredictionLogOptions,
@@ -45,7 +46,7 @@ export async function startServing(
   logging: PredictionLogOptions | null = DEFAULT_PREDICTION_LOG,
   serverUri: string | null = null,
 ): Promise<RunningServing> {
-  const logger = pino({ level: config.logLevel, base: { service: 'assay-serve' } });
+  const logger = createLogger(config.logLevel, 'assay-serve');
   const context =
     serverUri === null ? await openAssay({ store: config.store, artifacts: config.artifacts }) : null;
   const catalog: ModelCatalog = context

@@ -90,11 +90,15 @@ export class ServingMetrics {
   /** The hooks a model's batcher reports through. */
   batcherHooks(model: string, version: string): BatcherHooks {
     const labels = { model, version };
+    // Children bound once: a batch observes its queue time once per request (see requestAnswered).
+    const batchRows = this.batchRows.labels(labels);
+    const runSeconds = this.runSeconds.labels(labels);
+    const queueSeconds = this.queueSeconds.labels(labels);
     return {
       onBatch: (event) => {
-        this.batchRows.observe(labels, event.rows);
-        this.runSeconds.observe(labels, event.runMs / 1000);
-        for (const waited of event.queueMs) this.queueSeconds.observe(labels, waited / 1000);
+        batchRows.observe(event.rows);
+        runSeconds.observe(event.runMs / 1000);
+        for (const waited of event.queueMs) queueSeconds.observe(waited / 1000);
       },
       onRejected: (reason) => this.rejected.inc({ ...labels, reason }),
     };

@@ -15,14 +15,15 @@ export interface InferResponseParts {
   readonly binary: (name: string) => boolean;
 }
 
-export interface EncodedInferResponse {
-  readonly body: Buffer;
-  /**
-   * The length of the JSON header, for the `Inference-Header-Content-Length` HTTP header (with
-   * Content-Type application/octet-stream); null when the body is all JSON.
-   */
-  readonly headerLength: number | null;
-}
+/**
+ * All JSON (`headerLength` null), the body is the text: Node writes a string body in one write
+ * with the response's headers, a Buffer in a second (measured: a few percent of a one-row request).
+ * With binary outputs, `headerLength` is the length of the JSON header, for the
+ * `Inference-Header-Content-Length` HTTP header (with Content-Type application/octet-stream).
+ */
+export type EncodedInferResponse =
+  | { readonly body: string; readonly headerLength: null }
+  | { readonly body: Buffer; readonly headerLength: number };
 
 /**
  * Encodes a KServe v2 infer response. JSON outputs carry flat `data` (float16 as numbers, 64-bit
@@ -51,9 +52,8 @@ export function encodeInferResponse(parts: InferResponseParts): EncodedInferResp
     ...(parts.modelVersion === null ? {} : { model_version: parts.modelVersion }),
     id: parts.id,
   };
-  const header = Buffer.from(
-    `${JSON.stringify(envelope).slice(0, -1)},"outputs":[${outputTexts.join(',')}]}`,
-  );
-  if (blobs.length === 0) return { body: header, headerLength: null };
+  const text = `${JSON.stringify(envelope).slice(0, -1)},"outputs":[${outputTexts.join(',')}]}`;
+  if (blobs.length === 0) return { body: text, headerLength: null };
+  const header = Buffer.from(text);
   return { body: Buffer.concat([header, ...blobs]), headerLength: header.byteLength };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NamedTensor } from '../../../src/serving/named-tensor.js';
 import { parseV2Json } from '../../../src/serving/kserve-v2/v2-json-text.js';
 import { encodeInferResponse, type InferResponseParts } from '../../../src/serving/kserve-v2/v2-response.js';
-import { readResponse } from './support/v2-bodies.js';
+import { bodyBytes, readResponse } from './support/v2-bodies.js';
 
 /** What bc-wide-mlp gives for two rows. */
 const LABEL: NamedTensor = { name: 'label', type: 'int64', dims: [2], data: BigInt64Array.of(1n, 0n) };
@@ -28,7 +28,7 @@ describe('encodeInferResponse, all JSON', () => {
   it('writes the envelope and flat data, float32 in its shortest exact form', () => {
     const encoded = encodeInferResponse(parts());
     expect(encoded.headerLength).toBeNull();
-    expect(JSON.parse(encoded.body.toString('utf8'))).toEqual({
+    expect(JSON.parse(bodyBytes(encoded).toString('utf8'))).toEqual({
       model_name: 'breast-cancer',
       model_version: '3',
       id: 'req-1',
@@ -52,7 +52,7 @@ describe('encodeInferResponse, all JSON', () => {
       dims: [2],
       data: BigInt64Array.of(2n ** 62n + 1n, -7n),
     };
-    const text = encodeInferResponse(parts({ outputs: [big] })).body.toString('utf8');
+    const text = bodyBytes(encodeInferResponse(parts({ outputs: [big] }))).toString('utf8');
     expect(text).toContain('"data":[4611686018427387905,-7]');
   });
 
@@ -75,7 +75,7 @@ describe('encodeInferResponse, all JSON', () => {
       dims: [4],
       data: Float64Array.of(NaN, Infinity, -Infinity, 1e-300),
     };
-    const { body } = encodeInferResponse(parts({ outputs: [special] }));
+    const body = bodyBytes(encodeInferResponse(parts({ outputs: [special] })));
     expect(body.toString('utf8')).toContain('"data":[NaN,Infinity,-Infinity,1e-300]');
     const parsed = parseV2Json(body, 'Response') as { outputs: { data: number[] }[] };
     expect(parsed.outputs[0]?.data).toEqual([NaN, Infinity, -Infinity, 1e-300]);
@@ -88,7 +88,7 @@ describe('encodeInferResponse, all JSON', () => {
       dims: [2],
       data: Float32Array.of(NaN, -Infinity),
     };
-    expect(encodeInferResponse(parts({ outputs: [special] })).body.toString('utf8')).toContain(
+    expect(bodyBytes(encodeInferResponse(parts({ outputs: [special] }))).toString('utf8')).toContain(
       '"data":[NaN,-Infinity]',
     );
   });

@@ -38,7 +38,9 @@ export interface ReadResponse {
 }
 
 /** Reads an encoded response the way a client does (JSON.parse: strict JSON only). */
-export function readResponse({ body, headerLength }: EncodedInferResponse): ReadResponse {
+export function readResponse(encoded: EncodedInferResponse): ReadResponse {
+  const { headerLength } = encoded;
+  const body = bodyBytes(encoded);
   const header = headerLength === null ? body : body.subarray(0, headerLength);
   const json = JSON.parse(header.toString('utf8')) as ReadResponse['json'];
   const blobs = new Map<string, Uint8Array>();
@@ -62,4 +64,9 @@ export function invalidParameterMessage(run: () => unknown): string {
     throw error;
   }
   throw new Error('expected an InvalidParameterError, but nothing was thrown');
+}
+
+/** An encoded response's body as bytes, as it goes on the wire. */
+export function bodyBytes({ body }: EncodedInferResponse): Buffer {
+  return typeof body === 'string' ? Buffer.from(body) : body;
 }
