@@ -141,8 +141,8 @@ export function writeReport(m: Measurements): void {
   );
   report.line(
     m.loggingOn === null
-      ? 'Prediction logging does not exist in this build, so there is no logging-on point. The request log (one JSON line per request, the default level) is on, written to /dev/null.'
-      : 'Every point but the "prediction logging on" rows runs with `--log-sample-rate 0`. The request log (one JSON line per request, the default level) is on, written to /dev/null.',
+      ? 'Prediction logging does not exist in this build, so there is no logging-on point. The log is at its default level, `info`, which has no line for an answered inference request (those are at `debug`); it goes to /dev/null.'
+      : 'Every point but the "prediction logging on" rows runs with `--log-sample-rate 0`. The log is at its default level, `info`, which has no line for an answered inference request (those are at `debug`); it goes to /dev/null.',
   );
   report.line();
 

@@ -12,9 +12,9 @@ export interface ServeProcess extends BenchServer {
 
 /**
  * Starts the built `assay serve` (bin/assay.js) on 127.0.0.1, as its own process, serving `models`
- * (NAME@VERSION) with `flags`; resolves once it answers ready. Its standard output (the request log,
- * one line per request at the default level) goes to /dev/null: read through a pipe, it would cost
- * the bench's own process CPU on the cores the server and the load share.
+ * (NAME@VERSION) with `flags`; resolves once it answers ready. Its standard output (the log) goes
+ * to /dev/null: read through a pipe, it would cost the bench's own process CPU on the cores the
+ * server and the load share.
  */
 export async function startServe(
   store: string,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createLogger } from './logger.js';
+import pino from 'pino';
 import type { ServerConfig } from '../config/config.js';
 import { openAssay, type AssayContext } from '../context.js';
 import { DeploymentRuntime } from '../serving/deployments/deployment-runtime.js';
@@ -30,7 +30,7 @@ export async function startServer(
   config: ServerConfig,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, 'assay');
+  const logger = pino({ level: config.logLevel, base: { service: 'assay' } });
   const context = await openAssay({ store: config.store, artifacts: config.artifacts });
   const metrics = new ServingMetrics();
   const log = predictionLog(context, undefined, metrics, logger);

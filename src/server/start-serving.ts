@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type pino from 'pino';
+import pino from 'pino';
 import type { ServerConfig } from '../config/config.js';
 import { openAssay, type AssayContext } from '../context.js';
 import { localCatalog, type ModelCatalog } from '../serving/model-catalog.js';
 import { remoteCatalog } from '../serving/remote-catalog.js';
 import { ModelServer, type ServeRequest } from '../serving/model-server.js';
 import { ServingMetrics } from '../serving/serving-metrics.js';
-import { createLogger } from './logger.js';
 import {
   DEFAULT_PREDICTION_LOG,
   type PredictionLogOptions,
@@ -46,7 +45,7 @@ export async function startServing(
   logging: PredictionLogOptions | null = DEFAULT_PREDICTION_LOG,
   serverUri: string | null = null,
 ): Promise<RunningServing> {
-  const logger = createLogger(config.logLevel, 'assay-serve');
+  const logger = pino({ level: config.logLevel, base: { service: 'assay-serve' } });
   const context =
     serverUri === null ? await openAssay({ store: config.store, artifacts: config.artifacts }) : null;
   const catalog: ModelCatalog = context

@@ -53,12 +53,18 @@ describe('the inference front', () => {
   let closing = false;
   let http: Server;
   let base: string;
+  /** The front's log lines, as JSON. */
+  const lines: { level: number; msg: string; status?: number; refused?: number }[] = [];
   beforeAll(async () => {
+    const logger = pino(
+      { level: 'debug' },
+      { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    );
     const front = inferenceFront({
       server: models,
       metrics: new ServingMetrics(),
       log: null,
-      logger: pino({ level: 'silent' }),
+      logger,
       bodyLimitBytes: 1024,
       closing: () => closing,
     });
@@ -85,6 +91,35 @@ describe('the inference front', () => {
     expect(response.headers.get('retry-after')).toBe('1');
     expect(response.headers.get('x-assay-prediction-id')).toBe('p-1');
     expect(await response.json()).toEqual({ error: 'queue full' });
+    // The first refusal is warned of at once, with how many were refused since the last warning.
+    expect(lines.filter((line) => line.msg.startsWith('requests refused'))).toEqual([
+      expect.objectContaining({ level: 40, refused: 1 }),
+    ]);
+  });
+
+  it('logs refusals at debug and warns of them at most every 10 s; client errors at warn, server errors at error', async () => {
+    lines.length = 0;
+    models.error = new ServiceUnavailableError('queue full', 1);
+    for (let i = 0; i < 3; i += 1) expect((await post('/v2/models/m/infer')).status).toBe(503);
+    models.error = new DeadlineExceededError('too late');
+    expect((await post('/v2/models/m/infer')).status).toBe(504);
+    models.error = new InvalidParameterError("Input 'x': missing");
+    expect((await post('/v2/models/m/infer')).status).toBe(400);
+    models.error = new TypeError('undefined is not a function');
+    expect((await post('/v2/models/m/infer')).status).toBe(500);
+    const DEBUG = 20;
+    const WARN = 40;
+    const ERROR = 50;
+    expect(lines.filter((line) => line.msg === 'request').map((line) => [line.status, line.level])).toEqual([
+      [503, DEBUG],
+      [503, DEBUG],
+      [503, DEBUG],
+      [504, DEBUG],
+      [400, WARN],
+      [500, ERROR],
+    ]);
+    // The first test's refusal was warned of (and counted) less than 10 s ago: these four are not yet.
+    expect(lines.filter((line) => line.msg.startsWith('requests refused'))).toEqual([]);
   });
 
   it('a passed deadline: 504; bad input: 400; MLflow routes answer error_code and message', async () => {

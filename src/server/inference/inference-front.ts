@@ -41,8 +41,9 @@ interface Target {
  * Returns a handler that answers and returns true for an inference request, false for anything else.
  */
 export function inferenceFront(
-  options: InferenceFrontOptions,
+  given: InferenceFrontOptions,
 ): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const options: Front = { ...given, refused: refusalWarning(given.logger) };
   return (request, response) => {
     if (request.method !== 'POST') return false;
     const target = inferenceTarget(request.url ?? '');
@@ -52,8 +53,33 @@ export function inferenceFront(
   };
 }
 
+/** The front's options and its own state. */
+interface Front extends InferenceFrontOptions {
+  /** Counts a refused request (503, 504), warning of refusals at most every REFUSAL_WARNING_MS. */
+  readonly refused: () => void;
+}
+
+/** How often at most refused requests are warned of in the log (each is counted in /metrics). */
+const REFUSAL_WARNING_MS = 10_000;
+
+function refusalWarning(logger: FastifyBaseLogger): () => void {
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  let since = 0;
+  return () => {
+    since += 1;
+    const now = performance.now();
+    if (now - warnedAt < REFUSAL_WARNING_MS) return;
+    logger.warn(
+      { refused: since },
+      'requests refused: a full queue or shutdown (503), or a deadline passed while queued (504); see assay_inference_rejected_total',
+    );
+    warnedAt = now;
+    since = 0;
+  };
+}
+
 async function answer(
-  options: InferenceFrontOptions,
+  options: Front,
   target: Target,
   request: IncomingMessage,
   response: ServerResponse,
@@ -89,7 +115,7 @@ async function answer(
 
 /** Maps an error to the protocol's error shape (KServe v2 `{"error"}`, MLflow `{error_code, message}`). */
 function fail(
-  options: InferenceFrontOptions,
+  options: Front,
   target: Target,
   exchange: InferenceExchange,
   request: IncomingMessage,
@@ -110,7 +136,7 @@ function fail(
 
 /** Metrics, the canary's halt rules and the request log, once the request is answered. */
 function finished(
-  options: InferenceFrontOptions,
+  options: Front,
   target: Target,
   exchange: InferenceExchange,
   request: IncomingMessage,
@@ -129,7 +155,12 @@ function finished(
     status,
     elapsedMs / 1000,
   );
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  // A line per answered prediction would cost the HTTP thread a tenth of a one-row request's time
+  // (measured): answers and refusals are logged at debug (refusals warned of, in sum, above);
+  // requests that failed are logged at warn (the client's fault) or error (the server's).
+  const refusal = status === 503 || status === 504;
+  if (refusal) options.refused();
+  const level = status < 400 || refusal ? 'debug' : status >= 500 ? 'error' : 'warn';
   const line = {
     method: 'POST',
     url: request.url,
