@@ -30,3 +30,27 @@ function tsxLoader(): string {
   loader = pathToFileURL(path.join(path.dirname(manifestPath), relative)).href;
   return loader;
 }
+
+/** How long a worker asked to stop may take before it is terminated. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Stops a worker thread that holds onnxruntime at a point of its own choosing: `ask` posts it the
+ * message on which it finishes what it was sent before, lets its session go and exits. It is
+ * terminated only if it has not exited within `graceMs`. Terminated at once, it could be stopped
+ * inside one of onnxruntime's native calls, whose N-API wrapper then throws a C++ exception that
+ * nothing catches, and the whole process aborts ("terminate called after throwing an instance of
+ * 'Napi::Error'": seen once in CI, a scoring thread terminated while it released its session).
+ * Resolves once the thread has exited. Call it on a thread that has not exited yet.
+ */
+export async function stopWorker(worker: Worker, ask: () => void, graceMs = STOP_GRACE_MS): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  ask();
+  const timer = setTimeout(() => void worker.terminate(), graceMs);
+  timer.unref();
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -39,7 +39,9 @@ export interface ScoringFailure {
 export type ThreadMessage =
   | { readonly kind: 'load'; readonly model: ScoringModel }
   | { readonly kind: 'score'; readonly request: ScoreRequest }
-  | { readonly kind: 'unload' };
+  | { readonly kind: 'unload' }
+  /** Let the session go and exit (see stopWorker). */
+  | { readonly kind: 'stop' };
 
 /** What a scoring thread answers: to `load` ready or failed, to each `score` scored or error. */
 export type WorkerMessage =

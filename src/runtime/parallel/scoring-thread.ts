@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { InvalidStateError } from '../../errors/assay-error.js';
-import { startModuleWorker } from '../../util/module-worker.js';
+import { startModuleWorker, stopWorker } from '../../util/module-worker.js';
 import type { Predictions } from '../model-spec.js';
 import { fromFailure } from './scoring-failure.js';
 import type { ScoringLane } from './scoring-lane.js';
@@ -66,8 +66,10 @@ export class ScoringThread {
     return this.lane();
   }
 
+  /** Stops the thread once it has done what it was sent (see stopWorker). */
   async terminate(): Promise<void> {
-    await this.worker.terminate();
+    if (this.death) return;
+    await stopWorker(this.worker, () => this.send({ kind: 'stop' }));
   }
 
   private lane(): ScoringLane {

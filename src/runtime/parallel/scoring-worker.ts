@@ -36,7 +36,12 @@ if (port) {
 async function handle(message: ThreadMessage): Promise<void> {
   if (message.kind === 'load') await load(message.model);
   else if (message.kind === 'score') await answer(message.request);
-  else await unload();
+  else if (message.kind === 'unload') await unload();
+  else {
+    await unload();
+    // Ends this thread (not the process), between two messages: never inside onnxruntime.
+    process.exit(0);
+  }
 }
 
 async function load(model: ScoringModel): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { InvalidStateError } from '../../errors/assay-error.js';
 import { ModelInspectionError } from '../../runtime/model-inspection-error.js';
-import { startModuleWorker } from '../../util/module-worker.js';
+import { startModuleWorker, stopWorker } from '../../util/module-worker.js';
 import type { NamedTensor, TensorData } from '../named-tensor.js';
 import type { InstanceMessage, ThreadMessage } from './inference-protocol.js';
 
@@ -23,6 +23,7 @@ export class InferenceInstance {
   private nextId = 0;
   private death: Error | null = null;
   private loading: Pending | null = null;
+  private exited = false;
 
   private constructor() {
     this.worker = startModuleWorker(import.meta.url, 'inference-thread');
@@ -30,7 +31,10 @@ export class InferenceInstance {
     this.worker.on('error', (error) =>
       this.die(new InferenceError(`the inference thread failed: ${error.message}`)),
     );
-    this.worker.on('exit', () => this.die(new InferenceError('the inference thread stopped')));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      this.die(new InferenceError('the inference thread stopped'));
+    });
   }
 
   /** Starts a thread and loads the model into it; rejects with onnxruntime's reason when it cannot. */
@@ -62,9 +66,11 @@ export class InferenceInstance {
     });
   }
 
+  /** Stops the thread once it has run what it was sent (see stopWorker). */
   async close(): Promise<void> {
+    if (this.exited) return;
     this.death ??= new InferenceError('the model was unloaded');
-    await this.worker.terminate();
+    await stopWorker(this.worker, () => this.send({ kind: 'stop' }));
   }
 
   private send(message: InstanceMessage, transfer: ArrayBuffer[] = []): void {

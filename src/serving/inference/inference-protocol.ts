@@ -10,7 +10,9 @@ export type InstanceMessage =
       readonly inputs: readonly NamedTensor[];
       /** Outputs to compute, by name. */
       readonly outputs: readonly string[];
-    };
+    }
+  /** Let the session go and exit (see stopWorker). */
+  | { readonly kind: 'stop' };
 
 export type ThreadMessage =
   | { readonly kind: 'ready' }

@@ -21,6 +21,12 @@ if (port) {
 }
 
 async function handle(message: InstanceMessage): Promise<void> {
+  if (message.kind === 'stop') {
+    await session?.release();
+    session = null;
+    // Ends this thread (not the process), between two messages: never inside onnxruntime.
+    process.exit(0);
+  }
   if (message.kind === 'load') {
     try {
       session = await openSession(message.model, { intraOpThreads: message.intraOpThreads });
