@@ -45,6 +45,8 @@ const STOP_GRACE_MS = 10_000;
  */
 export async function stopWorker(worker: Worker, ask: () => void, graceMs = STOP_GRACE_MS): Promise<void> {
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // Waited for: an unreferenced thread would let the process end before the thread does.
+  worker.ref();
   ask();
   const timer = setTimeout(() => void worker.terminate(), graceMs);
   timer.unref();
