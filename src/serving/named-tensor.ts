@@ -56,6 +56,36 @@ export interface NamedTensor {
   readonly data: TensorData;
 }
 
+type NumericType = Exclude<TensorType, 'string'>;
+
+const ARRAY_OF: Readonly<
+  Record<NumericType, new (buffer: ArrayBuffer, byteOffset: number, length: number) => TensorData>
+> = {
+  bool: Uint8Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  float16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+/**
+ * `count` elements of `type` read in place from `bytes` (host byte order), or null when `bytes`
+ * does not start at a multiple of the element size, where a typed array cannot begin.
+ */
+export function tensorDataView(type: NumericType, bytes: Uint8Array, count: number): TensorData | null {
+  const TypedArray = ARRAY_OF[type];
+  const size = (TypedArray as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  if (bytes.byteOffset % size !== 0) return null;
+  return new TypedArray(bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
+}
+
 /** A zeroed array of `count` elements in the representation NamedTensor uses for `type` (strings: empty). */
 export function allocateTensorData(type: TensorType, count: number): TensorData {
   switch (type) {

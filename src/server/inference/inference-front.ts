@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyError } from 'fastify';
-import { AssayError, BadRequestError, ServiceUnavailableError } from '../../errors/assay-error.js';
+import { ServiceUnavailableError } from '../../errors/assay-error.js';
 import type { ModelServer } from '../../serving/model-server.js';
 import type { PredictionRecorder } from '../../serving/prediction-log/prediction-recorder.js';
 import type { InferenceProtocol, ServingMetrics } from '../../serving/serving-metrics.js';
@@ -8,6 +8,7 @@ import { toErrorResponse } from '../error-handler.js';
 import type { InferenceAnswer, InferenceExchange } from './inference-exchange.js';
 import { kserveV2Infer } from './kserve-v2-infer.js';
 import { mlflowInvocations } from './mlflow-invocations.js';
+import { readRequestBody } from './request-body.js';
 
 export interface InferenceFrontOptions {
   readonly server: ModelServer;
@@ -97,7 +98,11 @@ async function answer(
       response.shouldKeepAlive = false;
       throw new ServiceUnavailableError('The server is shutting down', 1);
     }
-    (exchange as { body: Buffer }).body = await readBody(request, options.bodyLimitBytes);
+    (exchange as { body: Buffer }).body = await readRequestBody(
+      request,
+      options.bodyLimitBytes,
+      target.protocol === 'kserve_v2' ? binaryPartOffset(request) : null,
+    );
     const answered: InferenceAnswer =
       target.protocol === 'kserve_v2'
         ? await kserveV2Infer(options.server, options.log, exchange, target.name as string, target.version)
@@ -188,42 +193,11 @@ function send(
 
 const EMPTY = Buffer.alloc(0);
 
-/** The whole body, refused at once when its declared or actual length passes the limit. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = request.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) {
-    request.resume();
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    request.on('data', (chunk: Buffer) => {
-      length += chunk.byteLength;
-      if (length > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length)),
-    );
-    request.on('error', (error) =>
-      reject(new BadRequestError(`The request body could not be read: ${error.message}`)),
-    );
-  });
-}
-
-/** As Fastify's body limit answered before the front: BAD_REQUEST, the code both protocols use for input. */
-function tooLarge(): AssayError {
-  return new AssayError(
-    'BAD_REQUEST',
-    'Request body is larger than the server allows (ASSAY_BODY_LIMIT_BYTES)',
-    413,
-  );
+/** Where a KServe v2 body's binary part starts, as its header says (checked when decoded), or null. */
+function binaryPartOffset(request: IncomingMessage): number | null {
+  const value = request.headers['inference-header-content-length'];
+  const offset = typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(offset) && offset >= 0 ? offset : null;
 }
 
 /**

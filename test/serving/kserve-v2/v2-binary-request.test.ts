@@ -34,6 +34,24 @@ function bytesBlob(...texts: string[]): Uint8Array {
 }
 
 describe('decodeInferRequest on binary bodies', () => {
+  it('reads a tensor in place when its bytes sit at a multiple of its element size, else copies it', () => {
+    const { body, headerLength } = binaryBody({ inputs: [bcBinaryInput()] }, [ROW_BYTES]);
+    // Laid out as the request front lays a body out: the binary part at a multiple of 8 in memory.
+    const padding = (8 - (headerLength % 8)) % 8;
+    const aligned = Buffer.from(new ArrayBuffer(body.byteLength + padding), padding, body.byteLength);
+    body.copy(aligned);
+    const inPlace = decodeInferRequest(aligned, headerLength, breastCancer).inputs[0]?.data as Float32Array;
+    expect(inPlace.buffer).toBe(aligned.buffer);
+    expect(inPlace.byteOffset).toBe(padding + headerLength);
+    expect([...inPlace]).toEqual([...ROWS]);
+    // One byte off: a Float32Array cannot start there, so the values are copied.
+    const shifted = Buffer.from(new ArrayBuffer(body.byteLength + padding + 1), padding + 1, body.byteLength);
+    body.copy(shifted);
+    const copied = decodeInferRequest(shifted, headerLength, breastCancer).inputs[0]?.data as Float32Array;
+    expect(copied.buffer).not.toBe(shifted.buffer);
+    expect([...copied]).toEqual([...ROWS]);
+  });
+
   it('reads an input from the blob after the header', () => {
     const { body, headerLength } = binaryBody({ id: 'b1', inputs: [bcBinaryInput()] }, [ROW_BYTES]);
     const request = decodeInferRequest(body, headerLength, breastCancer);

@@ -1,0 +1,75 @@
+import type { IncomingMessage } from 'node:http';
+import { AssayError, BadRequestError } from '../../errors/assay-error.js';
+
+/** Bodies up to this size are kept as the chunk they arrived in when they come in one. */
+const ONE_READ_BYTES = 16 * 1024;
+/** The alignment `alignAt` gets: enough for every tensor element (float64, int64). */
+const ALIGNMENT = 8;
+
+/**
+ * A request's whole body, refused at once when its declared or actual length passes `limit`.
+ *
+ * A body of known length (Content-Length) beyond one socket read is copied into a buffer made for
+ * it as its chunks arrive, so the chunks die young: kept until the end and concatenated, each large
+ * request left the chunks and their concatenation to the heap's old generation, and a stream of
+ * 1,000-row requests made full collections take a fifth of the HTTP thread (measured with
+ * --trace-gc: 60 full collections in 25 s before, 3 after). `alignAt`, an offset in the body (a
+ * KServe v2 request's binary part), is placed at a multiple of 8 bytes in memory, so that tensors
+ * there are read in place, not copied.
+ */
+export function readRequestBody(
+  request: IncomingMessage,
+  limit: number,
+  alignAt: number | null,
+): Promise<Buffer> {
+  const declared = request.headers['content-length'];
+  const length = declared === undefined ? null : Number(declared);
+  if (length !== null && length > limit) {
+    request.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    let whole =
+      length !== null && (length > ONE_READ_BYTES || alignAt !== null) ? bodyBuffer(length, alignAt) : null;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (received + chunk.byteLength > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(tooLarge());
+        return;
+      }
+      if (whole !== null && received + chunk.byteLength > whole.byteLength) {
+        // Longer than declared (Node's parser never lets that through): gathered as chunks.
+        chunks.push(whole.subarray(0, received));
+        whole = null;
+      }
+      if (whole !== null) chunk.copy(whole, received);
+      else chunks.push(chunk);
+      received += chunk.byteLength;
+    });
+    request.on('end', () => {
+      if (whole !== null) resolve(whole.subarray(0, received));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+    });
+    request.on('error', (error) =>
+      reject(new BadRequestError(`The request body could not be read: ${error.message}`)),
+    );
+  });
+}
+
+/** `length` bytes, with offset `alignAt` at a multiple of ALIGNMENT in memory. */
+function bodyBuffer(length: number, alignAt: number | null): Buffer {
+  const padding = alignAt === null ? 0 : (ALIGNMENT - (alignAt % ALIGNMENT)) % ALIGNMENT;
+  return Buffer.from(new ArrayBuffer(length + padding), padding, length);
+}
+
+/** As Fastify's body limit answered before the front: BAD_REQUEST, the code both protocols use for input. */
+function tooLarge(): AssayError {
+  return new AssayError(
+    'BAD_REQUEST',
+    'Request body is larger than the server allows (ASSAY_BODY_LIMIT_BYTES)',
+    413,
+  );
+}
