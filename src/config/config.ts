@@ -38,6 +38,10 @@ export const serverConfigSchema = z.object({
    * `assay server`) which deployments exist: the longest a moved alias waits to be followed.
    */
   deploymentPollMs: z.coerce.number().int().min(50).default(2000),
+  /**
+   * Megabytes a serving process keeps under V8's old generation (see heap-floor.ts); 0 keeps none.
+   */
+  heapFloorMb: z.coerce.number().int().min(0).max(4096).default(32),
 });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
@@ -53,6 +57,7 @@ const ENV_KEYS: Record<keyof ServerConfig, string> = {
   artifactUploadLimitBytes: 'ASSAY_ARTIFACT_UPLOAD_LIMIT_BYTES',
   shutdownGraceMs: 'ASSAY_SHUTDOWN_GRACE_MS',
   deploymentPollMs: 'ASSAY_DEPLOYMENT_POLL_MS',
+  heapFloorMb: 'ASSAY_HEAP_FLOOR_MB',
 };
 
 export const serverEnvironmentVariables = ENV_KEYS;

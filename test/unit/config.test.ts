@@ -32,6 +32,14 @@ describe('server configuration', () => {
     });
   });
 
+  it('takes the serving heap floor in megabytes, 32 by default and 0 for none', () => {
+    expect(parseServerConfig({}).heapFloorMb).toBe(32);
+    expect(parseServerConfig({ ASSAY_HEAP_FLOOR_MB: '0' }).heapFloorMb).toBe(0);
+    expect(() => parseServerConfig({ ASSAY_HEAP_FLOOR_MB: '-1' })).toThrow(
+      /heapFloorMb \(ASSAY_HEAP_FLOOR_MB\)/,
+    );
+  });
+
   it('names the setting and its variable when a value is bad', () => {
     expect(() => parseServerConfig({ ASSAY_PORT: '70000' })).toThrow(ConfigError);
     expect(() => parseServerConfig({ ASSAY_PORT: '70000' })).toThrow(/port \(ASSAY_PORT\)/);
