@@ -9,9 +9,10 @@ let held: number[] | null = null;
  * times a growth factor. A server's old generation is small (25 MB serving four models), so that
  * point sits about 24 MB above it; once a stream of large requests has grown the young generation
  * to its full capacity, which is more than that, V8 starts a full collection from a task every
- * 100 ms or so. With 1,000-row binary requests that took a quarter of the HTTP thread and held the
- * server to 55-60% of onnxruntime's pace; with a 32 MB floor the same run made 7 full collections
- * instead of hundreds and kept 90-95% (bench:serving run 5's notes, docs/benchmarks.md). V8's own
+ * 100 ms or so. With 1,000-row binary requests that took a quarter of the HTTP thread: a server of
+ * four models fell from 1,226-1,282 requests/s to 832 within 20 s; with a 32 MB floor held from the
+ * process's first line it made 7 full collections in six 5 s points and kept 1,129-1,245 (scratch
+ * runs; bench:serving runs 5 and 6 in docs/benchmarks.md). V8's own
  * way, `--initial-old-space-size`, is read only when the process starts: Node refuses it in
  * NODE_OPTIONS and `v8.setFlagsFromString` later changes nothing. The price is the floor's memory.
  *
