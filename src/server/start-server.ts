@@ -13,7 +13,6 @@ import { ASSAY_VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { gracefulStop, listeningUrl } from './listening.js';
 import { predictionLog } from './start-serving.js';
-import { holdHeapFloor } from './heap-floor.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -32,8 +31,6 @@ export async function startServer(
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'assay' } });
-  // Held already when started from the command line (src/cli/run.ts); see heap-floor.ts.
-  holdHeapFloor(config.heapFloorMb);
   const context = await openAssay({ store: config.store, artifacts: config.artifacts });
   const metrics = new ServingMetrics();
   const log = predictionLog(context, undefined, metrics, logger);

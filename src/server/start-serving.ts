@@ -20,7 +20,6 @@ import { redactStoreUri } from '../store/store-uri.js';
 import { ASSAY_VERSION } from '../version.js';
 import { gracefulStop, listeningUrl } from './listening.js';
 import { buildServingApp } from './serving-app.js';
-import { holdHeapFloor } from './heap-floor.js';
 
 export interface RunningServing {
   readonly app: FastifyInstance;
@@ -47,8 +46,6 @@ export async function startServing(
   serverUri: string | null = null,
 ): Promise<RunningServing> {
   const logger = pino({ level: config.logLevel, base: { service: 'assay-serve' } });
-  // Held already when started from the command line (src/cli/run.ts); see heap-floor.ts.
-  holdHeapFloor(config.heapFloorMb);
   const context =
     serverUri === null ? await openAssay({ store: config.store, artifacts: config.artifacts }) : null;
   const catalog: ModelCatalog = context

@@ -58,9 +58,15 @@ export interface NamedTensor {
 
 type NumericType = Exclude<TensorType, 'string'>;
 
-const ARRAY_OF: Readonly<
-  Record<NumericType, new (buffer: ArrayBuffer, byteOffset: number, length: number) => TensorData>
-> = {
+/** A typed array constructor: `count` zeroed elements, or a view of existing memory. */
+interface TypedArrayOf {
+  new (count: number): TensorData;
+  new (buffer: ArrayBuffer, byteOffset: number, count: number): TensorData;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** The typed array NamedTensor holds each numeric type in (float16 as its half bits). */
+const ARRAY_OF: Readonly<Record<NumericType, TypedArrayOf>> = {
   bool: Uint8Array,
   uint8: Uint8Array,
   int8: Int8Array,
@@ -81,37 +87,11 @@ const ARRAY_OF: Readonly<
  */
 export function tensorDataView(type: NumericType, bytes: Uint8Array, count: number): TensorData | null {
   const TypedArray = ARRAY_OF[type];
-  const size = (TypedArray as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  if (bytes.byteOffset % size !== 0) return null;
+  if (bytes.byteOffset % TypedArray.BYTES_PER_ELEMENT !== 0) return null;
   return new TypedArray(bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
 }
 
 /** A zeroed array of `count` elements in the representation NamedTensor uses for `type` (strings: empty). */
 export function allocateTensorData(type: TensorType, count: number): TensorData {
-  switch (type) {
-    case 'bool':
-    case 'uint8':
-      return new Uint8Array(count);
-    case 'int8':
-      return new Int8Array(count);
-    case 'int16':
-      return new Int16Array(count);
-    case 'uint16':
-    case 'float16':
-      return new Uint16Array(count);
-    case 'int32':
-      return new Int32Array(count);
-    case 'uint32':
-      return new Uint32Array(count);
-    case 'int64':
-      return new BigInt64Array(count);
-    case 'uint64':
-      return new BigUint64Array(count);
-    case 'float32':
-      return new Float32Array(count);
-    case 'float64':
-      return new Float64Array(count);
-    case 'string':
-      return new Array<string>(count).fill('');
-  }
+  return type === 'string' ? new Array<string>(count).fill('') : new ARRAY_OF[type](count);
 }

@@ -241,7 +241,7 @@ describeEachStore(
       );
     });
 
-    it('stores an uploaded file as given: any model and version, read back with the version filter', async () => {
+    it('stores an uploaded file as given, for whichever model and version, read back with the version filter', async () => {
       const response = await upload(
         'deployment=up-a&model=not-registered&version=41',
         validFile(['u-1', 'u-2']),

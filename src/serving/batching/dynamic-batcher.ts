@@ -57,9 +57,8 @@ export type BatchExecutor<I, O> = (inputs: readonly I[], rows: number) => Promis
  * order; whenever an instance can take a batch (it is free, or runs one with none behind it), the
  * next batch takes the queued requests that fit (see batchCut) and goes to it. With no queue delay
  * a lone request never waits for company; batches grow by themselves while every instance is
- * busy. The queue is bounded: a full queue refuses at
- * once, so memory stays flat under overload. A request whose deadline passes while queued is
- * answered 504 and never run. When a batch fails, its requests are run again one by one, so a
+ * busy. The queue is bounded: a full queue refuses at once, so memory stays flat under overload. A
+ * request whose deadline passes while queued is answered 504 and never run. When a batch fails, its requests are run again one by one, so a
  * request that breaks the model fails alone and its batch mates are answered.
  */
 export class DynamicBatcher<I, O> {

@@ -49,7 +49,7 @@ export interface StoredBatch {
 const MAX_NAME_LENGTH = 256;
 
 /**
- * The prediction log of the store this process opened: it records predictions as any
+ * The prediction log of the store this process opened: it records predictions the way every
  * PredictionRecorder does (into the artifact store and the database), stores batches uploaded by
  * serving processes that opened no store (`storeBatch`), and reads the log back with its labels.
  * Each batch is one Arrow file in the artifact store, its ids indexed in the database so that
