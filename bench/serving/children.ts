@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { LoadResult, LoadSpec } from './load-spec.js';
+import { wrkLoad, wrkVersion } from './wrk-load.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '../..');
 const BUILD = path.join(PROJECT, '.bench-build', 'serving');
@@ -24,7 +25,9 @@ export function compile(name: string): string {
 }
 
 const RUNTIME_CHILD = compile('runtime-child');
+compile('samples');
 const LOAD_CHILD = compile('load-child');
+const PACED_LOAD_CHILD = compile('paced-load-child');
 
 /** Runs a compiled child to its end; its last line of output is its JSON result. */
 function runChild<T>(file: string, args: string[]): Promise<T> {
@@ -88,7 +91,16 @@ export async function rawThroughput(
   return new Map(results.map((result) => [result.batch, result]));
 }
 
-/** One load point: autocannon in a child process against the server. */
+/** wrk's version when it is installed (closed-loop points then use it), else null. */
+export const WRK = wrkVersion();
+
+/**
+ * One load point against the server, from a process of its own: at a fixed rate, the paced
+ * open-loop child (paced-load-child.ts); closed-loop, wrk when installed (see wrk-load.ts for why),
+ * else autocannon.
+ */
 export function load(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.overallRate !== undefined) return runChild(PACED_LOAD_CHILD, [JSON.stringify(spec)]);
+  if (WRK !== null) return wrkLoad(spec);
   return runChild(LOAD_CHILD, [JSON.stringify(spec)]);
 }

@@ -1,6 +1,6 @@
 /**
- * The load generator of `npm run bench:serving`: autocannon in a process of its own, so that it
- * shares no event loop with the server or the bench. Run compiled from .bench-build/serving/
+ * The closed-loop load generator of `npm run bench:serving` when wrk is not installed: autocannon
+ * in a process of its own, so that it shares no event loop with the server or the bench. Run compiled from .bench-build/serving/
  * (children.ts compiles it). Argument: a LoadSpec as JSON; prints one JSON line, a LoadResult.
  *
  * The request body is read from its file once, before the clock starts: autocannon sends the same
@@ -9,33 +9,8 @@
  */
 import fs from 'node:fs';
 import autocannon from 'autocannon';
-import type { LoadResult, LoadSpec, Latency } from './load-spec.js';
-
-/** A growable list of numbers, without a boxed array of a million of them. */
-class Samples {
-  private values = new Float64Array(1 << 16);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length] = value;
-    this.length += 1;
-  }
-
-  latency(): Latency | null {
-    if (this.length === 0) return null;
-    const sorted = this.values.slice(0, this.length).sort();
-    const at = (p: number) =>
-      sorted[Math.min(this.length - 1, Math.ceil((p / 100) * this.length) - 1)] as number;
-    let sum = 0;
-    for (const value of sorted) sum += value;
-    return { p50: at(50), p90: at(90), p99: at(99), max: at(100), mean: sum / this.length };
-  }
-}
+import type { LoadResult, LoadSpec } from './load-spec.js';
+import { Samples } from './samples.js';
 
 async function run(spec: LoadSpec, body: Buffer, seconds: number, record: boolean) {
   const ok = new Samples();
@@ -47,9 +22,6 @@ async function run(spec: LoadSpec, body: Buffer, seconds: number, record: boolea
     headers: spec.headers,
     body,
     connections: spec.connections,
-    // At a rate, autocannon's own histogram would add made-up samples for late answers; the
-    // latencies used are this file's own (below), one per response, uncorrected either way.
-    ...(spec.overallRate ? { overallRate: spec.overallRate, ignoreCoordinatedOmission: true } : {}),
     duration: seconds,
     timeout: 30,
   };
@@ -72,6 +44,7 @@ if (spec.warmupSeconds > 0) await run(spec, body, spec.warmupSeconds, false);
 const { result, ok, other, statuses } = await run(spec, body, spec.seconds, true);
 const answered = ok.length + other.length;
 const output: LoadResult = {
+  generator: 'autocannon',
   seconds: result.duration,
   sent: result.requests.sent,
   answered,

@@ -5,7 +5,7 @@ export interface LoadSpec {
   /** The request body, sent as is on every request; read once. */
   readonly bodyFile: string;
   readonly connections: number;
-  /** Requests per second over all connections (autocannon's `overallRate`); none: as fast as answered. */
+  /** Requests per second over all connections, paced open-loop (paced-load-child.ts); none: as fast as answered. */
   readonly overallRate?: number;
   /** A run of the same load first, not measured (JIT, connection set-up, batch sizes settling). */
   readonly warmupSeconds: number;
@@ -22,9 +22,13 @@ export interface Latency {
 }
 
 export interface LoadResult {
+  /** What made the load. */
+  readonly generator: 'wrk' | 'autocannon' | 'paced';
   readonly seconds: number;
   /** Requests written (including those without an answer when the run stopped). */
   readonly sent: number;
+  /** Paced load only: requests sent more than 5 ms after they were due (every connection was busy, or the generator fell behind). */
+  readonly late?: number;
   readonly answered: number;
   /** 2xx answers. */
   readonly ok: number;

@@ -1,4 +1,5 @@
 import type { Latency, LoadResult } from './load-spec.js';
+import type { Repeated } from './rounds.js';
 
 export const int = (value: number): string => Math.round(value).toLocaleString('en');
 export const ms = (value: number | undefined): string =>
@@ -15,6 +16,10 @@ export function failures(result: LoadResult): string {
   const timeouts = result.timeouts > 0 ? `, ${int(result.timeouts)} timeouts` : '';
   return `${int(result.errors)} / ${int(non2xx)}${byStatus}${timeouts}`;
 }
+
+/** Every round's requests/s, in order. */
+export const roundsCell = (repeated: Repeated): string =>
+  repeated.rounds.map((point) => int(point.result.okPerSecond)).join(', ');
 
 export const latencyCells = (latency: Latency | null): string => `${ms(latency?.p50)} | ${ms(latency?.p99)}`;
 
