@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssayError } from '../../src/errors/assay-error.js';
-import { readRequestBody } from '../../src/server/inference/request-body.js';
+import { BodyBuffers, readRequestBody } from '../../src/server/inference/request-body.js';
 
 const LIMIT = 1024 * 1024;
 
@@ -80,6 +80,70 @@ describe('readRequestBody over real HTTP', () => {
       expect(await send(tooLarge, {}, chunked)).toBe(413);
       expect(last.error).toBeInstanceOf(AssayError);
       expect(last.error).toMatchObject({ httpStatus: 413 });
+    }
+  });
+});
+
+describe('BodyBuffers', () => {
+  it('gives a body of the same size the memory of one answered before it', () => {
+    const buffers = new BodyBuffers();
+    const first = buffers.take(1000);
+    const other = buffers.take(2000);
+    expect(buffers.take(1000)).not.toBe(first);
+    buffers.give(Buffer.from(first, 3, 990));
+    expect(buffers.idleByteCount).toBe(1000);
+    // Taken by size exactly: a 2,000-byte body does not get it, a 1,000-byte one does.
+    expect(buffers.take(2000)).not.toBe(first);
+    expect(buffers.take(1000)).toBe(first);
+    expect(buffers.idleByteCount).toBe(0);
+    buffers.give(Buffer.from(other));
+    expect(buffers.take(2000)).toBe(other);
+  });
+
+  it('keeps no buffer it did not give out, none twice, none moved away, and no more than its bound idle', () => {
+    const buffers = new BodyBuffers(3000);
+    buffers.give(Buffer.alloc(1000));
+    expect(buffers.idleByteCount).toBe(0);
+    const a = buffers.take(1000);
+    buffers.give(Buffer.from(a));
+    buffers.give(Buffer.from(a));
+    expect(buffers.idleByteCount).toBe(1000);
+    expect(buffers.take(1000)).toBe(a);
+    // Transferred to another thread: detached, nothing left to reuse.
+    const moved = buffers.take(1000);
+    const view = new Uint8Array(moved);
+    structuredClone(moved, { transfer: [moved] });
+    buffers.give(view);
+    expect(buffers.idleByteCount).toBe(0);
+    const [x, y, z] = [buffers.take(1500), buffers.take(1500), buffers.take(1500)];
+    for (const buffer of [x, y, z]) buffers.give(Buffer.from(buffer));
+    expect(buffers.idleByteCount).toBe(3000);
+    expect(buffers.take(1500)).toBe(y);
+  });
+
+  it('over HTTP: a body read into reused memory holds its own bytes', async () => {
+    const buffers = new BodyBuffers();
+    const server = createServer((request, response) => {
+      readRequestBody(request, LIMIT, 5, buffers).then(
+        (body) => {
+          response.end(body.toString('hex'));
+          buffers.give(body);
+        },
+        () => response.writeHead(500).end(),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const fill of [1, 2, 3]) {
+        const body = Buffer.alloc(40_000, fill);
+        const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body });
+        expect(await response.text()).toBe(body.toString('hex'));
+      }
+      // One 40,000-byte buffer (plus its alignment padding) served all three.
+      expect(buffers.idleByteCount).toBe(40_003);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

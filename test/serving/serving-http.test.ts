@@ -196,6 +196,61 @@ describeEachStore(
       expect(Array.from(probabilities)).toEqual(Array.from(expected.probabilities?.data as Float32Array));
     });
 
+    it('binary bodies of one size, at once and one after another, are each scored on their own rows', async () => {
+      // The front reuses a large body's memory for the next body of its size once it is answered:
+      // no request may see another's rows, batched (2 rows) or run alone (more than the batch of 8).
+      const cancer = fixturePath('breast_cancer', 'bc-wide-mlp.onnx');
+      const rotated = (rows: number, by: number): Float32Array => {
+        const out = new Float32Array(rows * 30);
+        for (let r = 0; r < rows; r += 1)
+          out.set(features.subarray(((r + by) % ROWS) * 30, ((r + by) % ROWS) * 30 + 30), r * 30);
+        return out;
+      };
+      const score = async (rows: Float32Array): Promise<number[]> => {
+        const count = rows.length / 30;
+        const header = Buffer.from(
+          JSON.stringify({
+            inputs: [
+              {
+                name: 'input',
+                shape: [count, 30],
+                datatype: 'FP32',
+                parameters: { binary_data_size: rows.byteLength },
+              },
+            ],
+            outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+          }),
+        );
+        const response = await post(
+          '/v2/models/cancer/infer',
+          Buffer.concat([header, Buffer.from(rows.buffer)]),
+          {
+            'content-type': 'application/octet-stream',
+            'inference-header-content-length': String(header.length),
+          },
+        );
+        expect(response.status).toBe(200);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const blob = bytes.subarray(Number(response.headers.get('inference-header-content-length')));
+        return Array.from(
+          new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)),
+        );
+      };
+      const expected = async (rows: Float32Array): Promise<number[]> => {
+        const outputs = await direct(cancer, {
+          input: new ort.Tensor('float32', rows, [rows.length / 30, 30]),
+        });
+        return Array.from(outputs.probabilities?.data as Float32Array);
+      };
+      const pairs = Array.from({ length: 16 }, (_, i) => rotated(2, i));
+      const answered = await Promise.all(pairs.map(score));
+      for (const [i, rows] of pairs.entries()) expect(answered[i]).toEqual(await expected(rows));
+      for (let i = 0; i < 6; i += 1) {
+        const rows = rotated(12, i);
+        expect(await score(rows)).toEqual(await expected(rows));
+      }
+    });
+
     it('64 concurrent one-row requests are each answered as if alone', async () => {
       const one = (i: number) => features.slice((i % ROWS) * 30, (i % ROWS) * 30 + 30);
       const answers = await Promise.all(

@@ -8,7 +8,7 @@ import { toErrorResponse } from '../error-handler.js';
 import type { InferenceAnswer, InferenceExchange } from './inference-exchange.js';
 import { kserveV2Infer } from './kserve-v2-infer.js';
 import { mlflowInvocations } from './mlflow-invocations.js';
-import { readRequestBody } from './request-body.js';
+import { BodyBuffers, readRequestBody } from './request-body.js';
 
 export interface InferenceFrontOptions {
   readonly server: ModelServer;
@@ -44,7 +44,7 @@ interface Target {
 export function inferenceFront(
   given: InferenceFrontOptions,
 ): (request: IncomingMessage, response: ServerResponse) => boolean {
-  const options: Front = { ...given, refused: refusalWarning(given.logger) };
+  const options: Front = { ...given, refused: refusalWarning(given.logger), buffers: new BodyBuffers() };
   return (request, response) => {
     if (request.method !== 'POST') return false;
     const target = inferenceTarget(request.url ?? '');
@@ -58,6 +58,8 @@ export function inferenceFront(
 interface Front extends InferenceFrontOptions {
   /** Counts a refused request (503, 504), warning of refusals at most every REFUSAL_WARNING_MS. */
   readonly refused: () => void;
+  /** Large bodies' memory, taken back once each request is answered. */
+  readonly buffers: BodyBuffers;
 }
 
 /** How often at most refused requests are warned of in the log (each is counted in /metrics). */
@@ -102,6 +104,7 @@ async function answer(
       request,
       options.bodyLimitBytes,
       target.protocol === 'kserve_v2' ? binaryPartOffset(request) : null,
+      options.buffers,
     );
     const answered: InferenceAnswer =
       target.protocol === 'kserve_v2'
@@ -116,6 +119,7 @@ async function answer(
     status = fail(options, target, exchange, request, response, error);
   }
   finished(options, target, exchange, request, status);
+  options.buffers.give(exchange.body);
 }
 
 /** Maps an error to the protocol's error shape (KServe v2 `{"error"}`, MLflow `{error_code, message}`). */
