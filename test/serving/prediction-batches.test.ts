@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, expect, it } from 'vitest';
@@ -409,6 +410,7 @@ describeEachStore(
 
     it('the thread inspects a file the recorder encoded as the server reads it', async () => {
       const thread = new PredictionLogThread();
+      const lowered = loweredThreads();
       try {
         const record = { id: 'enc-1', time: 7, latencyMs: 1, ...request(3) };
         const batch = PendingBatch.start(record, 1, new Map()) as PendingBatch;
@@ -416,6 +418,8 @@ describeEachStore(
         const { batch: packed, transfer } = batch.pack();
         const encoded = await thread.encode(packed, transfer, null);
         expect(encoded).toMatchObject({ rows: 1, index: null, indexed: false });
+        // Its bursts of work run below the HTTP and inference threads (Linux: a nice value per thread).
+        if (fs.existsSync('/proc/self/task')) expect(loweredThreads()).toBe(lowered + 1);
         const inspected = await thread.inspect(encoded.bytes, { kind: 'json' });
         expect(inspected).toMatchObject({
           rows: 1,
@@ -430,3 +434,18 @@ describeEachStore(
     });
   },
 );
+
+/** Threads of this process at a nice value of 10 or more (Linux; 0 elsewhere). */
+function loweredThreads(): number {
+  if (!fs.existsSync('/proc/self/task')) return 0;
+  return fs.readdirSync('/proc/self/task').filter((tid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis start at the third; nice is the 19th.
+      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      return nice >= 10;
+    } catch {
+      return false;
+    }
+  }).length;
+}

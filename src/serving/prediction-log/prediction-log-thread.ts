@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { arrow } from '../../datasets/arrow/apache-arrow.js';
 import type { PredictionRepository } from '../../store/prediction-repository.js';
 import type { Schema } from '../../store/schema.js';
+import { lowerThisThreadPriority } from '../../util/thread-priority.js';
 import {
   encodePredictionFile,
   indexJson,
@@ -29,6 +30,8 @@ import {
 const port = parentPort;
 
 if (port) {
+  // A flush is a burst of CPU: below the HTTP and inference threads, it runs in what they leave.
+  lowerThisThreadPriority();
   let queue: Promise<unknown> = Promise.resolve();
   port.on('message', (message: LogThreadRequest) => {
     queue = queue.then(() => handle(message));
