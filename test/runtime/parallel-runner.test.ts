@@ -255,22 +255,34 @@ describe('batches in shared memory', () => {
     });
     keep(runner);
     await runner.started;
+    const zeroed = (batch: ReturnType<typeof shared>): void => {
+      for (const column of batch.columns.values()) {
+        if (column.values instanceof Float64Array) column.values.fill(0);
+      }
+    };
     const batch = shared(tableBatch(table.rows, table.header));
     const expected = await runner.run(batch);
-    // Written over while in flight, the shared memory is what the lanes read: the scores change.
+    const zeros = shared(tableBatch(table.rows, table.header));
+    zeroed(zeros);
+    const zeroScores = await runner.run(zeros);
+    const classes = expected.classCount ?? 0;
+    const row = (scores: Float32Array | undefined, at: number): number[] => [
+      ...(scores ?? new Float32Array(0)).subarray(at * classes, (at + 1) * classes),
+    ];
+    // Written over while in flight, the shared memory is what the lanes read. Lanes on other
+    // threads may have read their rows before the write (they run beside this one), so each row
+    // scores either as it was or as a row of zeros, and the rows read after the write changed.
     const pending = runner.run(batch);
-    for (const column of batch.columns.values()) {
-      if (column.values instanceof Float64Array) column.values.fill(0);
-    }
+    zeroed(batch);
     const changed = await pending;
     expect(changed.length).toBe(expected.length);
-    expect([...(changed.probabilities ?? [])]).not.toEqual([...(expected.probabilities ?? [])]);
-    // Every row read as zeros, in every lane: every row scores alike.
-    const classes = changed.classCount ?? 0;
-    const scores = changed.probabilities ?? new Float32Array(0);
-    const first = [...scores.subarray(0, classes)];
-    for (let row = 1; row < changed.length; row++) {
-      expect([...scores.subarray(row * classes, (row + 1) * classes)]).toEqual(first);
+    let rewritten = 0;
+    for (let at = 0; at < changed.length; at++) {
+      const score = row(changed.probabilities, at);
+      const asZeros = JSON.stringify(score) === JSON.stringify(row(zeroScores.probabilities, at));
+      if (asZeros) rewritten += 1;
+      else expect(score).toEqual(row(expected.probabilities, at));
     }
+    expect(rewritten).toBeGreaterThan(0);
   });
 });
