@@ -25,6 +25,7 @@ export function compile(name: string): string {
 }
 
 const RUNTIME_CHILD = compile('runtime-child');
+// Imported by both load children below, so compiled beside them.
 compile('samples');
 const LOAD_CHILD = compile('load-child');
 const PACED_LOAD_CHILD = compile('paced-load-child');
