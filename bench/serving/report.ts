@@ -6,6 +6,7 @@ import type { Point, StoredRequest, Timing } from './measure.js';
 import type { Latency } from './load-spec.js';
 import { failures, int, latencyCells, ms, percent, Report, roundsCell, verdict } from './report-format.js';
 import { median, pairedRatio, type Repeated } from './rounds.js';
+import { FLAT_MB, rssFlatness } from './rss-flatness.js';
 
 export interface OverloadPoint {
   readonly point: Point;
@@ -28,7 +29,7 @@ export interface Measurements {
   readonly machine: string;
   readonly loadBefore: readonly number[];
   readonly connections: { oneRow: number; few: number; large: number };
-  readonly overloadSettings: { queue: number; imageQueue: number; connections: number };
+  readonly overloadSettings: { queue: number; imageQueue: number; connections: number; timing: Timing };
   readonly oneRowModels: readonly BenchModel[];
   /** Bare Node every round and bare Fastify once, under points 2 and 3's load, bc-wide-mlp's body. */
   readonly calibration: Calibrations;
@@ -72,9 +73,6 @@ function rawRatios(point: Repeated, raw: readonly RawThroughput[], rowsPerReques
 /** The median over rounds of one latency percentile. */
 const medianLatency = (point: Repeated, pick: (latency: Latency) => number): number =>
   median(point.rounds.map((round) => (round.result.okLatency ? pick(round.result.okLatency) : Infinity)));
-
-/** RSS under overload counts as flat when its peak in the run's second half is within this of the first half's. */
-const FLAT_MB = 10;
 
 const meanBatchCell = (point: Point): string =>
   point.meanBatch === null ? 'n/a' : point.meanBatch.toFixed(1);
@@ -367,7 +365,7 @@ export function writeReport(m: Measurements): void {
 
   // 6. Overload
   report.line(
-    `### 6. 2x overload: open-loop load on ${m.overloadSettings.connections} connections at twice the model's median requests/s of point 2 (one-row models, \`--max-queue-size ${m.overloadSettings.queue}\`) or point 5 (the CIFAR-sized CNN, \`--max-queue-size ${m.overloadSettings.imageQueue}\`)`,
+    `### 6. 2x overload, ${m.overloadSettings.timing.seconds} s after ${m.overloadSettings.timing.warmupSeconds} s unmeasured: open-loop load on ${m.overloadSettings.connections} connections at twice the model's median requests/s of point 2 (one-row models, \`--max-queue-size ${m.overloadSettings.queue}\`) or point 5 (the CIFAR-sized CNN, \`--max-queue-size ${m.overloadSettings.imageQueue}\`)`,
   );
   report.line();
   const overloadTable: string[][] = [];
@@ -379,10 +377,8 @@ export function writeReport(m: Measurements): void {
     const refused = result.statuses['503'] ?? 0;
     const admittedP99 = result.okLatency?.p99 ?? Infinity;
     const unloadedP99 = few ? medianLatency(few, (latency) => latency.p99) : Number.NaN;
-    const half = Math.floor(over.samples.length / 2);
-    const firstHalf = Math.max(...over.samples.slice(0, half));
-    const secondHalf = Math.max(...over.samples.slice(half));
-    const flat = secondHalf <= firstHalf + FLAT_MB;
+    const thirds = rssFlatness(over.samples);
+    const flat = thirds.flat;
     overloadTable.push([
       model.title,
       `${int(over.rate)} asked, ${int(result.sent / result.seconds)} sent (${percent((result.late ?? 0) / Math.max(1, result.sent))} late)`,
@@ -396,7 +392,7 @@ export function writeReport(m: Measurements): void {
     const series = over.samples.filter((_, i) => i % 4 === 3).map((mb) => int(mb));
     rssLines.push(`- ${model.title}: VmRSS each second (MB): ${series.join(', ')}.`);
     targets.push(
-      `- ${model.title}, 2x overload: admitted p99 ${ms(admittedP99)} = ${(admittedP99 / unloadedP99).toFixed(1)}x the unloaded p99 (${m.connections.few} connections, point 3, median over rounds), against <= 4x: ${verdict(admittedP99 <= 4 * unloadedP99)}; ${percent(refused / Math.max(1, result.answered))} answered 503 (p99 ${ms(result.otherLatency?.p99)}); RSS ${flat ? 'flat' : 'growing'} (highest in the second half of the run ${int(secondHalf)} MB vs ${int(firstHalf)} MB in the first, flat = within ${FLAT_MB} MB): ${verdict(flat)}.`,
+      `- ${model.title}, 2x overload: admitted p99 ${ms(admittedP99)} = ${(admittedP99 / unloadedP99).toFixed(1)}x the unloaded p99 (${m.connections.few} connections, point 3, median over rounds), against <= 4x: ${verdict(admittedP99 <= 4 * unloadedP99)}; ${percent(refused / Math.max(1, result.answered))} answered 503 (p99 ${ms(result.otherLatency?.p99)}); RSS ${flat ? 'flat' : 'growing'} (highest in the last third of the run ${int(thirds.last)} MB vs ${int(thirds.middle)} MB in the middle third, flat = within ${FLAT_MB} MB): ${verdict(flat)}.`,
     );
   }
   report.table(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../../bench/serving/measure.js';
 import { median, pairedRatio, repeated, RoundBook } from '../../bench/serving/rounds.js';
+import { rssFlatness } from '../../bench/serving/rss-flatness.js';
 
 /** A point answering `requestsPerSecond` with a p99 of `p99` ms. */
 function point(requestsPerSecond: number, p99 = 1): Point {
@@ -59,5 +60,18 @@ describe('bench:serving rounds', () => {
     expect(book.get('on/bc')?.rounds.map((p) => p.result.okPerSecond)).toEqual([1, 3]);
     expect(book.get('few/bc')?.median.result.okPerSecond).toBe(2);
     expect(book.get('bare/64')).toBeNull();
+  });
+});
+
+describe('bench:serving memory flatness', () => {
+  it('reads a heap growing to its size, then a sawtooth, as flat; a steady climb as growth', () => {
+    // Warm-up growth in the first third, then a collector's sawtooth (the 40 s run after run 8).
+    const sawtooth = [
+      161, 189, 211, 234, 236, 246, 254, 256, 259, 265, 271, 277, 264, 252, 258, 266, 256, 259, 262,
+    ];
+    expect(rssFlatness(sawtooth)).toEqual({ middle: 277, last: 266, flat: true });
+    const climbing = Array.from({ length: 30 }, (_, i) => 200 + 2 * i);
+    expect(rssFlatness(climbing).flat).toBe(false);
+    expect(() => rssFlatness([1, 2])).toThrow('at least three');
   });
 });
