@@ -73,22 +73,20 @@ function readAnswers(connection: Connection, answered: (status: number) => void)
   }
 }
 
-async function run(spec: LoadSpec, bytes: Buffer, seconds: number, tally: Tally): Promise<number> {
+async function run(spec: LoadSpec, bytes: Buffer, seconds: number, tally: Tally): Promise<void> {
   const rate = spec.overallRate as number;
   const url = new URL(spec.url);
   const idle: Connection[] = [];
   const connections: Connection[] = [];
   let due = 0;
-  let sentTotal = 0;
   const start = performance.now();
   const stopAt = start + seconds * 1000;
 
   const send = (connection: Connection, dueAt: number): void => {
     const now = performance.now();
-    if (now - dueAt > LATE_MS) tally.late += tally.record ? 1 : 0;
+    if (tally.record && now - dueAt > LATE_MS) tally.late += 1;
     connection.sentAt = now;
     connection.socket.write(bytes);
-    sentTotal += 1;
     if (tally.record) tally.sent += 1;
   };
   const backlog: number[] = [];
@@ -153,7 +151,6 @@ async function run(spec: LoadSpec, bytes: Buffer, seconds: number, tally: Tally)
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   for (const connection of connections) connection.socket.destroy();
-  return sentTotal;
 }
 
 function newTally(record: boolean): Tally {

@@ -109,6 +109,47 @@ describeEachStore(
     const v2Input = (rows: number, data: Float32Array) => ({
       inputs: [{ name: 'input', shape: [rows, FEATURES.length], datatype: 'FP32', data: Array.from(data) }],
     });
+    /** `rows` (30 features each) as a KServe v2 binary request asking for binary probabilities. */
+    const postBinary = async (rows: Float32Array) => {
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [
+            {
+              name: 'input',
+              shape: [rows.length / 30, 30],
+              datatype: 'FP32',
+              parameters: { binary_data_size: rows.byteLength },
+            },
+          ],
+          outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
+        }),
+      );
+      const response = await post(
+        '/v2/models/cancer/infer',
+        Buffer.concat([header, Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength)]),
+        {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(header.length),
+        },
+      );
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const headerLength = Number(response.headers.get('inference-header-content-length'));
+      const blob = bytes.subarray(headerLength);
+      return {
+        response,
+        header: bytes.subarray(0, headerLength),
+        probabilities: Array.from(
+          new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)),
+        ),
+      };
+    };
+    /** bc-wide-mlp's probabilities on `rows`, straight from onnxruntime. */
+    const directProbabilities = async (rows: Float32Array): Promise<number[]> => {
+      const outputs = await direct(fixturePath('breast_cancer', 'bc-wide-mlp.onnx'), {
+        input: new ort.Tensor('float32', rows, [rows.length / 30, 30]),
+      });
+      return Array.from(outputs.probabilities?.data as Float32Array);
+    };
 
     it('answers the probes and the metadata, with the alias resolved to its version', async () => {
       expect(await (await fetch(`${base}/v2`)).json()).toMatchObject({
@@ -155,51 +196,21 @@ describeEachStore(
     });
 
     it('KServe v2 binary: inputs and outputs as raw bytes, with a generated prediction id', async () => {
-      const header = Buffer.from(
-        JSON.stringify({
-          inputs: [
-            {
-              name: 'input',
-              shape: [ROWS, 30],
-              datatype: 'FP32',
-              parameters: { binary_data_size: features.byteLength },
-            },
-          ],
-          outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
-        }),
-      );
-      const body = Buffer.concat([
-        header,
-        Buffer.from(features.buffer, features.byteOffset, features.byteLength),
-      ]);
-      const response = await post('/v2/models/cancer/infer', body, {
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(header.length),
-      });
+      const { response, header, probabilities } = await postBinary(features);
       expect(response.status).toBe(200);
       expect(response.headers.get('x-assay-prediction-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const bytes = Buffer.from(await response.arrayBuffer());
-      const headerLength = Number(response.headers.get('inference-header-content-length'));
-      const json = JSON.parse(bytes.subarray(0, headerLength).toString()) as {
+      const json = JSON.parse(header.toString()) as {
         outputs: { name: string; parameters: { binary_data_size: number } }[];
       };
       expect(json.outputs).toEqual([
         expect.objectContaining({ name: 'probabilities', parameters: { binary_data_size: ROWS * 2 * 4 } }),
       ]);
-      const blob = bytes.subarray(headerLength);
-      const probabilities = new Float32Array(
-        blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength),
-      );
-      const expected = await direct(fixturePath('breast_cancer', 'bc-wide-mlp.onnx'), {
-        input: new ort.Tensor('float32', features, [ROWS, FEATURES.length]),
-      });
-      expect(Array.from(probabilities)).toEqual(Array.from(expected.probabilities?.data as Float32Array));
+      expect(probabilities).toEqual(await directProbabilities(features));
     });
 
     it('binary bodies of one size, at once and one after another, are each scored on their own rows', async () => {
       // The front reuses a large body's memory for the next body of its size once it is answered:
       // no request may see another's rows, batched (2 rows) or run alone (more than the batch of 8).
-      const cancer = fixturePath('breast_cancer', 'bc-wide-mlp.onnx');
       const rotated = (rows: number, by: number): Float32Array => {
         const out = new Float32Array(rows * 30);
         for (let r = 0; r < rows; r += 1)
@@ -207,47 +218,16 @@ describeEachStore(
         return out;
       };
       const score = async (rows: Float32Array): Promise<number[]> => {
-        const count = rows.length / 30;
-        const header = Buffer.from(
-          JSON.stringify({
-            inputs: [
-              {
-                name: 'input',
-                shape: [count, 30],
-                datatype: 'FP32',
-                parameters: { binary_data_size: rows.byteLength },
-              },
-            ],
-            outputs: [{ name: 'probabilities', parameters: { binary_data: true } }],
-          }),
-        );
-        const response = await post(
-          '/v2/models/cancer/infer',
-          Buffer.concat([header, Buffer.from(rows.buffer)]),
-          {
-            'content-type': 'application/octet-stream',
-            'inference-header-content-length': String(header.length),
-          },
-        );
+        const { response, probabilities } = await postBinary(rows);
         expect(response.status).toBe(200);
-        const bytes = Buffer.from(await response.arrayBuffer());
-        const blob = bytes.subarray(Number(response.headers.get('inference-header-content-length')));
-        return Array.from(
-          new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)),
-        );
-      };
-      const expected = async (rows: Float32Array): Promise<number[]> => {
-        const outputs = await direct(cancer, {
-          input: new ort.Tensor('float32', rows, [rows.length / 30, 30]),
-        });
-        return Array.from(outputs.probabilities?.data as Float32Array);
+        return probabilities;
       };
       const pairs = Array.from({ length: 16 }, (_, i) => rotated(2, i));
       const answered = await Promise.all(pairs.map(score));
-      for (const [i, rows] of pairs.entries()) expect(answered[i]).toEqual(await expected(rows));
+      for (const [i, rows] of pairs.entries()) expect(answered[i]).toEqual(await directProbabilities(rows));
       for (let i = 0; i < 6; i += 1) {
         const rows = rotated(12, i);
-        expect(await score(rows)).toEqual(await expected(rows));
+        expect(await score(rows)).toEqual(await directProbabilities(rows));
       }
     });
 

@@ -170,6 +170,8 @@ function finished(
   const refusal = status === 503 || status === 504;
   if (refusal) options.refused();
   const level = status < 400 || refusal ? 'debug' : status >= 500 ? 'error' : 'warn';
+  // Most requests log at debug, which is usually off: no line is built for them then.
+  if (level === 'debug' && !DEBUG_LEVELS.has(options.logger.level)) return;
   const line = {
     method: 'POST',
     url: request.url,
@@ -196,6 +198,9 @@ function send(
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The logger levels at which a debug line is written. */
+const DEBUG_LEVELS = new Set(['debug', 'trace']);
 
 /** Where a KServe v2 body's binary part starts, as its header says (checked when decoded), or null. */
 function binaryPartOffset(request: IncomingMessage): number | null {
